@@ -1,0 +1,57 @@
+-- Results store, one SQLite file per run: results/results_<timestamp>/results.sqlite.
+-- Tables `result` and `turret` keep the column names of the original OCT, so readers of OCT's
+-- results files (the reporter's rebuild) read both; every other column is an addition.
+-- Times are Unix epoch seconds (REAL).
+
+PRAGMA journal_mode = WAL;
+
+-- One row: the run itself.
+CREATE TABLE IF NOT EXISTS run (
+  id INTEGER PRIMARY KEY,
+  project TEXT NOT NULL,             -- project directory name
+  started_at REAL,                   -- when `start` was sent
+  stopped_at REAL,                   -- when `stop` was sent
+  finished_at REAL,                  -- when draining ended
+  run_time REAL NOT NULL,            -- configured run_time
+  results_ts_interval REAL NOT NULL, -- configured time-series interval
+  config_json TEXT NOT NULL,         -- the resolved project config
+  hq_version TEXT NOT NULL,
+  outcome TEXT                       -- completed | interrupted | no_turrets | all_turrets_dead
+);
+
+CREATE TABLE IF NOT EXISTS turret (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  canons INTEGER,
+  script TEXT,
+  uuid TEXT NOT NULL UNIQUE,
+  rampup REAL,
+  status TEXT NOT NULL,              -- last known canonical state, or `lost`
+  updated_at REAL NOT NULL,          -- time of the last status received
+  protocol TEXT,                     -- advertised protocol, NULL for legacy turrets
+  capabilities TEXT,                 -- JSON array
+  results_sent INTEGER,              -- accounting: reported by the turret, NULL without accounting
+  results_stored INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS result (
+  id INTEGER PRIMARY KEY,
+  turret_name TEXT,                  -- NULL: unattributed (legacy canons send none)
+  elapsed REAL NOT NULL,
+  epoch REAL NOT NULL,
+  scriptrun_time REAL NOT NULL,
+  error TEXT NOT NULL,               -- '' on success
+  custom_timers TEXT NOT NULL,       -- JSON object name -> seconds
+  turret_uuid TEXT,
+  seq INTEGER                        -- accounting, else NULL
+);
+
+-- Every frame that was received but not stored as a result or status, with the reason.
+CREATE TABLE IF NOT EXISTS reject (
+  id INTEGER PRIMARY KEY,
+  received_at REAL NOT NULL,
+  code TEXT NOT NULL,                -- ProtocolError code (not_json, invalid, unknown_kind, ...)
+  reason TEXT NOT NULL,              -- the ProtocolError message, naming field and clause
+  frame_size INTEGER NOT NULL,
+  frame BLOB NOT NULL                -- the first 64 KiB of the frame
+);

@@ -1,0 +1,88 @@
+/**
+ * Checks of the project config (spec 9.2) and turret config (spec 9.1) as parsed JSON: every
+ * mistake named by file and key, defaults filled in from the schema, one WARNING per optional key
+ * left to its default (as OCT did). Reading files is the caller's business (no I/O here).
+ */
+import { describeSchemaError, type SchemaError } from './errors.js';
+import * as generated from './generated/config-validators.js';
+import { ConfigSchema, TurretConfigSchema } from './generated/schemas.js';
+import type { ProjectConfig, TurretConfig } from './generated/types.js';
+
+/** A project config with every optional key resolved. Turret entries stay as written. */
+export type ResolvedProjectConfig = Required<Omit<ProjectConfig, 'results_database'>> & {
+  results_database: { db_uri: string; insert_limit: number; [k: string]: unknown };
+};
+
+/** A turret config with defaults applied and `cannons` folded into `canons`. */
+export type ResolvedTurretConfig = Required<Pick<TurretConfig, 'name' | 'script' | 'hq_address' | 'hq_publisher' | 'hq_rc' | 'extra_files' | 'workers'>> & {
+  canons: number;
+  rampup: number;
+  [k: string]: unknown;
+};
+
+export type ConfigCheck<T> =
+  | { ok: true; config: T; warnings: string[] }
+  | { ok: false; errors: string[] };
+
+interface GeneratedValidator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
+
+function schemaErrors(fn: unknown, doc: string, clause: string, data: unknown, source: string): string[] | null {
+  const validate = fn as GeneratedValidator;
+  if (validate(data)) return null;
+  // Report each failing field once (anyOf branches add noise for the same path).
+  const byPath = new Map<string, SchemaError[]>();
+  for (const e of validate.errors ?? []) {
+    const key = e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
+    byPath.set(key, [...(byPath.get(key) ?? []), e]);
+  }
+  return [...byPath.values()].map((errs) => `${source}: ${describeSchemaError(doc, clause, data, errs).message}`);
+}
+
+function applyDefaults(
+  data: Record<string, unknown>,
+  properties: Readonly<Record<string, object>>,
+  source: string,
+  warnings: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data };
+  for (const [key, prop] of Object.entries(properties)) {
+    const fallback = (prop as { default?: unknown }).default;
+    if (fallback === undefined || key in data) continue;
+    out[key] = structuredClone(fallback);
+    warnings.push(`WARNING: ${source}: optional key "${key}" not set, using default ${JSON.stringify(fallback)}`);
+  }
+  return out;
+}
+
+/** Checks a parsed project config. `source` names the file in messages (e.g. `myproj/config.json`). */
+export function checkProjectConfig(data: unknown, source = 'config.json'): ConfigCheck<ResolvedProjectConfig> {
+  const errors = schemaErrors(generated.validateConfig, 'config', '9.2', data, source);
+  if (errors) return { ok: false, errors };
+  const warnings: string[] = [];
+  const config = applyDefaults(data as Record<string, unknown>, ConfigSchema.properties, source, warnings);
+  const db = config.results_database as Record<string, unknown>;
+  config.results_database = { db_uri: 'default', insert_limit: 150, ...db };
+  return { ok: true, config: config as ResolvedProjectConfig, warnings };
+}
+
+/** Checks a parsed turret config (inline in a project, or its own file). */
+export function checkTurretConfig(data: unknown, source = 'turret config'): ConfigCheck<ResolvedTurretConfig> {
+  const errors = schemaErrors(generated.validateTurretConfig, 'turret', '9.1', data, source);
+  if (errors) return { ok: false, errors };
+  const raw = data as TurretConfig;
+  const warnings: string[] = [];
+  const withDefaults = applyDefaults(raw, TurretConfigSchema.properties, source, warnings);
+  const { cannons, ...rest } = withDefaults;
+  return {
+    ok: true,
+    warnings,
+    config: {
+      ...rest,
+      canons: Number(raw.canons ?? cannons),
+      rampup: Number(withDefaults.rampup),
+    } as ResolvedTurretConfig,
+  };
+}

@@ -1,0 +1,835 @@
+// GENERATED FILE - DO NOT EDIT.
+// Source: spec/schemas/*.schema.json
+// Regenerate with `npm run generate`; `npm test` fails when this file is stale.
+
+export const CommandKillSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command-kill.schema.json",
+  "title": "KillCommand",
+  "description": "Orders the turret process to report killed and exit (spec 4.4).",
+  "x-direction": "hq->turret",
+  "x-clause": "4.4",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "const": "kill"
+    },
+    "msg": {
+      "description": "Free text; ignored by turrets.",
+      "tsType": "unknown"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "kill",
+      "msg": null
+    }
+  ]
+} as const;
+
+export const CommandSetTransactionContextSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command-set-transaction-context.schema.json",
+  "title": "SetTransactionContextCommand",
+  "description": "Hands an object to every transaction the turret creates from now on (spec 4.5).",
+  "x-direction": "hq->turret",
+  "x-clause": "4.5",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "const": "set_transaction_context"
+    },
+    "msg": {
+      "description": "The context object; the legacy HQ sends {}.",
+      "type": "object"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "set_transaction_context",
+      "msg": {}
+    },
+    {
+      "command": "set_transaction_context",
+      "msg": {
+        "base_url": "http://127.0.0.1:8080"
+      }
+    }
+  ]
+} as const;
+
+export const CommandStartSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command-start.schema.json",
+  "title": "StartCommand",
+  "description": "Orders the turret to start firing: its canons begin looping the transaction (spec 4.2).",
+  "x-direction": "hq->turret",
+  "x-clause": "4.2",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "const": "start"
+    },
+    "msg": {
+      "description": "Free text, \"open fire\" by tradition; ignored by turrets.",
+      "type": "string"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "start",
+      "msg": "open fire"
+    }
+  ]
+} as const;
+
+export const CommandStatusRequestSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command-status-request.schema.json",
+  "title": "StatusRequestCommand",
+  "description": "Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg; legacy turrets ignore msg.",
+  "x-direction": "hq->turret",
+  "x-clause": "4.1",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "const": "status_request"
+    },
+    "msg": {
+      "description": "null (legacy HQ), or the HQ advertisement of protocol version and capabilities (spec 8.2).",
+      "anyOf": [
+        {
+          "type": "null"
+        },
+        {
+          "$ref": "#/$defs/advertisement"
+        }
+      ]
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "status_request",
+      "msg": null
+    },
+    {
+      "command": "status_request",
+      "msg": {
+        "protocol": "1.0",
+        "capabilities": [
+          "batch",
+          "protobuf",
+          "accounting"
+        ]
+      }
+    }
+  ],
+  "$defs": {
+    "advertisement": {
+      "title": "HqAdvertisement",
+      "description": "What the HQ speaks (spec 8.2).",
+      "type": "object",
+      "required": [
+        "protocol"
+      ],
+      "properties": {
+        "protocol": {
+          "$ref": "common.schema.json#/$defs/protocol_version",
+          "description": "The protocol version the HQ speaks."
+        },
+        "capabilities": {
+          "description": "Extensions the HQ supports (spec 8.3).",
+          "type": "array",
+          "items": {
+            "$ref": "common.schema.json#/$defs/capability"
+          }
+        }
+      },
+      "additionalProperties": true
+    }
+  }
+} as const;
+
+export const CommandStopSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command-stop.schema.json",
+  "title": "StopCommand",
+  "description": "Orders the turret to stop firing and return to ready (spec 4.3).",
+  "x-direction": "hq->turret",
+  "x-clause": "4.3",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "const": "stop"
+    },
+    "msg": {
+      "description": "Free text giving the reason, e.g. \"premature stop\"; ignored by turrets.",
+      "type": "string"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "stop",
+      "msg": "premature stop"
+    }
+  ]
+} as const;
+
+export const CommandSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/command.schema.json",
+  "title": "CommandEnvelope",
+  "description": "The JSON body of every HQ -> turret frame. A turret MUST ignore a command name it does not know (spec 4.6); the known commands have their own schemas.",
+  "x-direction": "hq->turret",
+  "x-clause": "3.1",
+  "type": "object",
+  "required": [
+    "command"
+  ],
+  "properties": {
+    "command": {
+      "description": "The command name.",
+      "type": "string",
+      "minLength": 1
+    },
+    "msg": {
+      "description": "The command argument; its meaning depends on the command.",
+      "tsType": "unknown"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "command": "start",
+      "msg": "open fire"
+    },
+    {
+      "command": "reload_script",
+      "msg": null
+    }
+  ]
+} as const;
+
+export const CommonSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/common.schema.json",
+  "title": "Common definitions",
+  "description": "Building blocks shared by the OCT message and configuration schemas.",
+  "$defs": {
+    "seconds": {
+      "description": "A duration or instant in seconds (fractions allowed), never negative. Legacy senders may write it as a numeric string such as \"0.25\"; receivers accept both (spec 5.6).",
+      "anyOf": [
+        {
+          "type": "number",
+          "minimum": 0
+        },
+        {
+          "type": "string",
+          "pattern": "^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+        }
+      ]
+    },
+    "count": {
+      "description": "A whole number, never negative. Legacy senders may write it as a numeric string such as \"30\"; receivers accept both (spec 5.6).",
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": 0
+        },
+        {
+          "type": "string",
+          "pattern": "^[0-9]+$"
+        }
+      ]
+    },
+    "port": {
+      "description": "A TCP port number.",
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 65535
+    },
+    "capability": {
+      "description": "The name of a protocol extension (spec 8.2). Receivers ignore names they do not know.",
+      "type": "string",
+      "minLength": 1,
+      "examples": [
+        "batch",
+        "protobuf",
+        "accounting"
+      ]
+    },
+    "protocol_version": {
+      "description": "A protocol version of the form MAJOR.MINOR; this spec defines major version 1 (spec 8.1).",
+      "type": "string",
+      "pattern": "^1\\.[0-9]+$",
+      "examples": [
+        "1.0"
+      ]
+    }
+  }
+} as const;
+
+export const ConfigSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/config.schema.json",
+  "title": "ProjectConfig",
+  "description": "A project's `config.json` (spec 9.2): how long to run, which turrets, where the HQ listens, where results go. Keys are those of the original OCT.",
+  "type": "object",
+  "required": [
+    "run_time",
+    "results_ts_interval",
+    "turrets"
+  ],
+  "properties": {
+    "run_time": {
+      "description": "Seconds of firing, from start to stop.",
+      "type": "number",
+      "exclusiveMinimum": 0
+    },
+    "results_ts_interval": {
+      "description": "Seconds per interval in the report's time series.",
+      "type": "number",
+      "exclusiveMinimum": 0
+    },
+    "progress_bar": {
+      "description": "Show a progress bar when stdout is a terminal (plain periodic lines otherwise).",
+      "type": "boolean",
+      "default": true
+    },
+    "console_logging": {
+      "description": "Log every received message to the console.",
+      "type": "boolean",
+      "default": false
+    },
+    "testing": {
+      "description": "Write the results file to a temporary directory instead of the project's results directory.",
+      "type": "boolean",
+      "default": false
+    },
+    "publish_port": {
+      "$ref": "common.schema.json#/$defs/port",
+      "description": "Port of the HQ's PUB socket (commands).",
+      "default": 5000
+    },
+    "rc_port": {
+      "$ref": "common.schema.json#/$defs/port",
+      "description": "Port of the HQ's PULL socket (status and results).",
+      "default": 5001
+    },
+    "min_turrets": {
+      "description": "Turrets that must have joined before the HQ starts the run.",
+      "type": "integer",
+      "minimum": 1,
+      "default": 1
+    },
+    "hq_address": {
+      "description": "Address the HQ binds, and that packed turrets connect to.",
+      "type": "string",
+      "minLength": 1,
+      "default": "127.0.0.1"
+    },
+    "turrets": {
+      "description": "The turrets: inline turret configs, or paths (relative to the project) of turret config files.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "anyOf": [
+          {
+            "$ref": "turret-config.schema.json"
+          },
+          {
+            "type": "string",
+            "minLength": 1
+          }
+        ]
+      }
+    },
+    "turrets_requirements": {
+      "description": "npm dependency specs added to every packed turret, e.g. \"undici@^7\".",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      },
+      "default": []
+    },
+    "extra_turret_config": {
+      "description": "Keys merged into every turret's config.",
+      "type": "object",
+      "default": {}
+    },
+    "results_database": {
+      "description": "Where and how results are stored.",
+      "type": "object",
+      "properties": {
+        "db_uri": {
+          "description": "`default` for a SQLite file in the run's results directory, or a path / `sqlite:///path` URI of a SQLite file.",
+          "type": "string",
+          "minLength": 1,
+          "default": "default"
+        },
+        "insert_limit": {
+          "description": "Results per insert transaction.",
+          "type": "integer",
+          "minimum": 1,
+          "default": 150
+        }
+      },
+      "additionalProperties": true,
+      "default": {
+        "db_uri": "default",
+        "insert_limit": 150
+      }
+    },
+    "external_publisher": {
+      "description": "false, or a ZeroMQ endpoint (e.g. tcp://127.0.0.1:5002) where the HQ binds a PUB socket that re-publishes every stored result.",
+      "anyOf": [
+        {
+          "const": false
+        },
+        {
+          "type": "string",
+          "pattern": "^(tcp|ipc|inproc)://"
+        }
+      ],
+      "default": false
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "run_time": 30,
+      "results_ts_interval": 1,
+      "progress_bar": true,
+      "console_logging": false,
+      "testing": false,
+      "publish_port": 5000,
+      "rc_port": 5001,
+      "min_turrets": 1,
+      "turrets": [
+        {
+          "name": "navigation",
+          "canons": 2,
+          "rampup": 0,
+          "script": "v_user.js"
+        }
+      ],
+      "turrets_requirements": [],
+      "extra_turret_config": {},
+      "results_database": {
+        "db_uri": "default",
+        "insert_limit": 150
+      },
+      "external_publisher": false
+    }
+  ]
+} as const;
+
+export const ResultBatchSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/result-batch.schema.json",
+  "title": "ResultBatch",
+  "description": "batch extension: many results in one message (spec 8.4). Sent as JSON, or as a protobuf frame when both sides advertised protobuf (spec 8.5). Told apart by having a `results` array (spec 5.5). Each result inherits `turret_name` and `uuid` from the batch when it has none.",
+  "x-direction": "turret->hq",
+  "x-clause": "8.4",
+  "x-extension": "batch",
+  "x-proto-message": "ResultBatch",
+  "type": "object",
+  "required": [
+    "turret_name",
+    "uuid",
+    "results"
+  ],
+  "properties": {
+    "turret_name": {
+      "description": "The sending turret's name.",
+      "type": "string",
+      "minLength": 1,
+      "x-proto": 1
+    },
+    "uuid": {
+      "description": "The sending turret's uuid.",
+      "type": "string",
+      "minLength": 1,
+      "x-proto": 2
+    },
+    "results": {
+      "description": "The results, in the order they were produced.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "$ref": "result.schema.json"
+      },
+      "x-proto": 3
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "turret_name": "navigation",
+      "uuid": "5a0d6a3c-2f58-4bd2-9c56-0c2a9d1bfa3e",
+      "results": [
+        {
+          "elapsed": 1,
+          "epoch": 1763900000.1,
+          "scriptrun_time": 0.01,
+          "error": "",
+          "custom_timers": {},
+          "seq": 0
+        },
+        {
+          "elapsed": 1.01,
+          "epoch": 1763900000.11,
+          "scriptrun_time": 0.012,
+          "error": "",
+          "custom_timers": {
+            "home_page": 0.004
+          },
+          "seq": 1
+        }
+      ]
+    }
+  ]
+} as const;
+
+export const ResultSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/result.schema.json",
+  "title": "ResultMessage",
+  "description": "One transaction's outcome (spec 5.3). Told apart from a status by having `scriptrun_time` and `elapsed` (spec 5.5).",
+  "x-direction": "turret->hq",
+  "x-clause": "5.3",
+  "x-proto-message": "Result",
+  "type": "object",
+  "required": [
+    "elapsed",
+    "epoch",
+    "scriptrun_time",
+    "error",
+    "custom_timers"
+  ],
+  "properties": {
+    "turret_name": {
+      "description": "The turret's name. Required from protocol 1.x turrets (spec 5.3); legacy canons omit it and their results are stored as unattributed.",
+      "type": "string",
+      "minLength": 1,
+      "x-proto": 6
+    },
+    "uuid": {
+      "description": "The sending turret's uuid (spec 5.3).",
+      "type": "string",
+      "minLength": 1,
+      "x-proto": 8,
+      "x-since": "1.0"
+    },
+    "elapsed": {
+      "$ref": "common.schema.json#/$defs/seconds",
+      "description": "Seconds since the turret started firing, on a monotonic clock, when the transaction began.",
+      "x-proto": 1
+    },
+    "epoch": {
+      "$ref": "common.schema.json#/$defs/seconds",
+      "description": "Wall-clock time in seconds since the Unix epoch when the transaction began; fractions allowed (legacy turrets send whole seconds).",
+      "x-proto": 2
+    },
+    "scriptrun_time": {
+      "$ref": "common.schema.json#/$defs/seconds",
+      "description": "Seconds the transaction's run took, excluding setup and tear-down.",
+      "x-proto": 3
+    },
+    "error": {
+      "description": "Empty when the transaction succeeded, otherwise the error text (spec 5.3).",
+      "type": "string",
+      "x-proto": 4
+    },
+    "custom_timers": {
+      "description": "Named timers the transaction set, name -> seconds.",
+      "type": "object",
+      "additionalProperties": {
+        "$ref": "common.schema.json#/$defs/seconds"
+      },
+      "x-proto": 5
+    },
+    "seq": {
+      "description": "accounting extension: this result's sequence number within the turret, from 0 at each start and without gaps (spec 8.6).",
+      "type": "integer",
+      "minimum": 0,
+      "x-proto": 7,
+      "x-since": "1.0",
+      "x-extension": "accounting"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "turret_name": "navigation",
+      "uuid": "5a0d6a3c-2f58-4bd2-9c56-0c2a9d1bfa3e",
+      "elapsed": 12.5031,
+      "epoch": 1763900000.25,
+      "scriptrun_time": 0.0213,
+      "error": "",
+      "custom_timers": {
+        "home_page": 0.0112
+      }
+    },
+    {
+      "elapsed": 3.01,
+      "epoch": 1479000000,
+      "scriptrun_time": 0.5,
+      "error": "ConnectionError: refused",
+      "custom_timers": {}
+    }
+  ]
+} as const;
+
+export const StatusSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/status.schema.json",
+  "title": "StatusMessage",
+  "description": "A turret's report of its state (spec 5.1). A turret sends one when it becomes ready, periodically while ready, after each command, and in answer to every status_request. It is told apart from a result by having `status` and `uuid` (spec 5.5).",
+  "x-direction": "turret->hq",
+  "x-clause": "5.1",
+  "type": "object",
+  "required": [
+    "turret",
+    "status",
+    "uuid",
+    "rampup",
+    "script"
+  ],
+  "properties": {
+    "turret": {
+      "description": "The turret name from its config (`name`).",
+      "type": "string",
+      "minLength": 1
+    },
+    "status": {
+      "description": "The turret state (spec 5.2): one of initialized, ready, running, aborted, killed. Canonical spelling is lower case; receivers compare case-insensitively, so the legacy forms `READY`, `Running`, `Aborted`, `Initialized`, `Killed` are accepted.",
+      "type": "string",
+      "pattern": "^(?:[Ii][Nn][Ii][Tt][Ii][Aa][Ll][Ii][Zz][Ee][Dd]|[Rr][Ee][Aa][Dd][Yy]|[Rr][Uu][Nn][Nn][Ii][Nn][Gg]|[Aa][Bb][Oo][Rr][Tt][Ee][Dd]|[Kk][Ii][Ll][Ll][Ee][Dd])$",
+      "x-canonical": [
+        "initialized",
+        "ready",
+        "running",
+        "aborted",
+        "killed"
+      ]
+    },
+    "uuid": {
+      "description": "The turret's identity for this process lifetime; also the topic of direct orders (spec 3.1).",
+      "type": "string",
+      "minLength": 1
+    },
+    "rampup": {
+      "$ref": "common.schema.json#/$defs/seconds",
+      "description": "Seconds over which the canons' starts are spread."
+    },
+    "script": {
+      "description": "The transaction script path, as named in the turret config.",
+      "type": "string"
+    },
+    "canons": {
+      "$ref": "common.schema.json#/$defs/count",
+      "description": "Number of canons (virtual users)."
+    },
+    "cannons": {
+      "$ref": "common.schema.json#/$defs/count",
+      "description": "Legacy spelling of `canons`, sent by OCT 0.4 turrets. Receivers accept it; new turrets send `canons`.",
+      "deprecated": true
+    },
+    "protocol": {
+      "$ref": "common.schema.json#/$defs/protocol_version",
+      "description": "The protocol version the turret speaks; absent on legacy turrets (spec 8.2).",
+      "x-since": "1.0"
+    },
+    "capabilities": {
+      "description": "Extensions the turret supports (spec 8.3).",
+      "type": "array",
+      "items": {
+        "$ref": "common.schema.json#/$defs/capability"
+      },
+      "x-since": "1.0"
+    },
+    "results_sent": {
+      "$ref": "common.schema.json#/$defs/count",
+      "description": "accounting extension: results sent since the last start, counting every result in every batch (spec 8.6). Present only when the HQ advertised accounting.",
+      "x-since": "1.0",
+      "x-extension": "accounting"
+    },
+    "reason": {
+      "description": "Why the turret aborted, for status aborted (spec 7.2).",
+      "type": "string"
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "turret": "navigation",
+      "status": "ready",
+      "uuid": "5a0d6a3c-2f58-4bd2-9c56-0c2a9d1bfa3e",
+      "rampup": 0,
+      "script": "v_user.js",
+      "canons": 2,
+      "protocol": "1.0",
+      "capabilities": [
+        "batch",
+        "protobuf",
+        "accounting"
+      ]
+    },
+    {
+      "turret": "navigation",
+      "status": "READY",
+      "uuid": "bf2ab2e5-9f28-4f5d-a2ec-1d1c18a3e0bd",
+      "rampup": "0",
+      "script": "v_user.py",
+      "cannons": "30"
+    }
+  ],
+  "if": {
+    "not": {
+      "required": [
+        "canons"
+      ]
+    }
+  },
+  "then": {
+    "required": [
+      "cannons"
+    ]
+  }
+} as const;
+
+export const TurretConfigSchema = {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://schemas.oct.dev/1/turret-config.schema.json",
+  "title": "TurretConfig",
+  "description": "A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept and handed to the transaction (as `extra_turret_config` does).",
+  "type": "object",
+  "required": [
+    "name",
+    "script"
+  ],
+  "properties": {
+    "name": {
+      "description": "The turret name, shown in reports and sent as `turret` / `turret_name`.",
+      "type": "string",
+      "minLength": 1
+    },
+    "canons": {
+      "$ref": "common.schema.json#/$defs/count",
+      "description": "Number of canons (virtual users) looping the transaction concurrently."
+    },
+    "cannons": {
+      "$ref": "common.schema.json#/$defs/count",
+      "description": "Legacy spelling of `canons` (OCT 0.4); accepted.",
+      "deprecated": true
+    },
+    "rampup": {
+      "$ref": "common.schema.json#/$defs/seconds",
+      "description": "Seconds over which the canons' starts are spread evenly.",
+      "default": 0
+    },
+    "script": {
+      "description": "Path of the transaction script, relative to the config file's directory.",
+      "type": "string",
+      "minLength": 1
+    },
+    "hq_address": {
+      "description": "Host of the HQ.",
+      "type": "string",
+      "minLength": 1,
+      "default": "127.0.0.1"
+    },
+    "hq_publisher": {
+      "$ref": "common.schema.json#/$defs/port",
+      "description": "The HQ's PUB port (its `publish_port`).",
+      "default": 5000
+    },
+    "hq_rc": {
+      "$ref": "common.schema.json#/$defs/port",
+      "description": "The HQ's PULL port (its `rc_port`).",
+      "default": 5001
+    },
+    "extra_files": {
+      "description": "Further files, relative to the project, that the packer puts beside the script.",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      },
+      "default": []
+    },
+    "workers": {
+      "description": "Worker threads over which the canons are spread (reference turret).",
+      "type": "integer",
+      "minimum": 1,
+      "default": 1
+    }
+  },
+  "additionalProperties": true,
+  "examples": [
+    {
+      "name": "navigation",
+      "canons": 2,
+      "rampup": 0,
+      "script": "v_user.js",
+      "hq_address": "127.0.0.1",
+      "hq_publisher": 5000,
+      "hq_rc": 5001
+    }
+  ],
+  "if": {
+    "not": {
+      "required": [
+        "canons"
+      ]
+    }
+  },
+  "then": {
+    "required": [
+      "cannons"
+    ]
+  }
+} as const;
+
+/** Every schema by short name. */
+export const schemas = {
+  "command-kill": CommandKillSchema,
+  "command-set-transaction-context": CommandSetTransactionContextSchema,
+  "command-start": CommandStartSchema,
+  "command-status-request": CommandStatusRequestSchema,
+  "command-stop": CommandStopSchema,
+  "command": CommandSchema,
+  "common": CommonSchema,
+  "config": ConfigSchema,
+  "result-batch": ResultBatchSchema,
+  "result": ResultSchema,
+  "status": StatusSchema,
+  "turret-config": TurretConfigSchema,
+} as const;

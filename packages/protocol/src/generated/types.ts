@@ -1,0 +1,357 @@
+// GENERATED FILE - DO NOT EDIT.
+// Source: spec/schemas/*.schema.json (json-schema-to-typescript)
+// Regenerate with `npm run generate`; `npm test` fails when this file is stale.
+
+/**
+ * Every document of the OCT spec by short name (a generator artefact; use the named types).
+ */
+export interface OctSpecDocuments {
+  'command-kill': KillCommand;
+  'command-set-transaction-context': SetTransactionContextCommand;
+  'command-start': StartCommand;
+  'command-status-request': StatusRequestCommand;
+  'command-stop': StopCommand;
+  command: CommandEnvelope;
+  config: ProjectConfig;
+  'result-batch': ResultBatch;
+  result: ResultMessage;
+  status: StatusMessage;
+  'turret-config': TurretConfig;
+}
+/**
+ * Orders the turret process to report killed and exit (spec 4.4).
+ */
+export interface KillCommand {
+  /**
+   * The command name.
+   */
+  command: 'kill';
+  /**
+   * Free text; ignored by turrets.
+   */
+  msg?: unknown;
+  [k: string]: unknown;
+}
+/**
+ * Hands an object to every transaction the turret creates from now on (spec 4.5).
+ */
+export interface SetTransactionContextCommand {
+  /**
+   * The command name.
+   */
+  command: 'set_transaction_context';
+  /**
+   * The context object; the legacy HQ sends {}.
+   */
+  msg?: {
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * Orders the turret to start firing: its canons begin looping the transaction (spec 4.2).
+ */
+export interface StartCommand {
+  /**
+   * The command name.
+   */
+  command: 'start';
+  /**
+   * Free text, "open fire" by tradition; ignored by turrets.
+   */
+  msg?: string;
+  [k: string]: unknown;
+}
+/**
+ * Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg; legacy turrets ignore msg.
+ */
+export interface StatusRequestCommand {
+  /**
+   * The command name.
+   */
+  command: 'status_request';
+  /**
+   * null (legacy HQ), or the HQ advertisement of protocol version and capabilities (spec 8.2).
+   */
+  msg?: null | HqAdvertisement;
+  [k: string]: unknown;
+}
+/**
+ * What the HQ speaks (spec 8.2).
+ */
+export interface HqAdvertisement {
+  /**
+   * The protocol version the HQ speaks.
+   */
+  protocol: string;
+  /**
+   * Extensions the HQ supports (spec 8.3).
+   */
+  capabilities?: string[];
+  [k: string]: unknown;
+}
+/**
+ * Orders the turret to stop firing and return to ready (spec 4.3).
+ */
+export interface StopCommand {
+  /**
+   * The command name.
+   */
+  command: 'stop';
+  /**
+   * Free text giving the reason, e.g. "premature stop"; ignored by turrets.
+   */
+  msg?: string;
+  [k: string]: unknown;
+}
+/**
+ * The JSON body of every HQ -> turret frame. A turret MUST ignore a command name it does not know (spec 4.6); the known commands have their own schemas.
+ */
+export interface CommandEnvelope {
+  /**
+   * The command name.
+   */
+  command: string;
+  /**
+   * The command argument; its meaning depends on the command.
+   */
+  msg?: unknown;
+  [k: string]: unknown;
+}
+/**
+ * A project's `config.json` (spec 9.2): how long to run, which turrets, where the HQ listens, where results go. Keys are those of the original OCT.
+ */
+export interface ProjectConfig {
+  /**
+   * Seconds of firing, from start to stop.
+   */
+  run_time: number;
+  /**
+   * Seconds per interval in the report's time series.
+   */
+  results_ts_interval: number;
+  /**
+   * Show a progress bar when stdout is a terminal (plain periodic lines otherwise).
+   */
+  progress_bar?: boolean;
+  /**
+   * Log every received message to the console.
+   */
+  console_logging?: boolean;
+  /**
+   * Write the results file to a temporary directory instead of the project's results directory.
+   */
+  testing?: boolean;
+  /**
+   * Port of the HQ's PUB socket (commands).
+   */
+  publish_port?: number;
+  /**
+   * Port of the HQ's PULL socket (status and results).
+   */
+  rc_port?: number;
+  /**
+   * Turrets that must have joined before the HQ starts the run.
+   */
+  min_turrets?: number;
+  /**
+   * Address the HQ binds, and that packed turrets connect to.
+   */
+  hq_address?: string;
+  /**
+   * The turrets: inline turret configs, or paths (relative to the project) of turret config files.
+   *
+   * @minItems 1
+   */
+  turrets: [TurretConfig | string, ...(TurretConfig | string)[]];
+  /**
+   * npm dependency specs added to every packed turret, e.g. "undici@^7".
+   */
+  turrets_requirements?: string[];
+  /**
+   * Keys merged into every turret's config.
+   */
+  extra_turret_config?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Where and how results are stored.
+   */
+  results_database?: {
+    /**
+     * `default` for a SQLite file in the run's results directory, or a path / `sqlite:///path` URI of a SQLite file.
+     */
+    db_uri?: string;
+    /**
+     * Results per insert transaction.
+     */
+    insert_limit?: number;
+    [k: string]: unknown;
+  };
+  /**
+   * false, or a ZeroMQ endpoint (e.g. tcp://127.0.0.1:5002) where the HQ binds a PUB socket that re-publishes every stored result.
+   */
+  external_publisher?: false | string;
+  [k: string]: unknown;
+}
+/**
+ * A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept and handed to the transaction (as `extra_turret_config` does).
+ */
+export interface TurretConfig {
+  /**
+   * The turret name, shown in reports and sent as `turret` / `turret_name`.
+   */
+  name: string;
+  /**
+   * Number of canons (virtual users) looping the transaction concurrently.
+   */
+  canons?: number | string;
+  /**
+   * @deprecated
+   * Legacy spelling of `canons` (OCT 0.4); accepted.
+   */
+  cannons?: number | string;
+  /**
+   * Seconds over which the canons' starts are spread evenly.
+   */
+  rampup?: number | string;
+  /**
+   * Path of the transaction script, relative to the config file's directory.
+   */
+  script: string;
+  /**
+   * Host of the HQ.
+   */
+  hq_address?: string;
+  /**
+   * The HQ's PUB port (its `publish_port`).
+   */
+  hq_publisher?: number;
+  /**
+   * The HQ's PULL port (its `rc_port`).
+   */
+  hq_rc?: number;
+  /**
+   * Further files, relative to the project, that the packer puts beside the script.
+   */
+  extra_files?: string[];
+  /**
+   * Worker threads over which the canons are spread (reference turret).
+   */
+  workers?: number;
+  [k: string]: unknown;
+}
+/**
+ * batch extension: many results in one message (spec 8.4). Sent as JSON, or as a protobuf frame when both sides advertised protobuf (spec 8.5). Told apart by having a `results` array (spec 5.5). Each result inherits `turret_name` and `uuid` from the batch when it has none.
+ */
+export interface ResultBatch {
+  /**
+   * The sending turret's name.
+   */
+  turret_name: string;
+  /**
+   * The sending turret's uuid.
+   */
+  uuid: string;
+  /**
+   * The results, in the order they were produced.
+   *
+   * @minItems 1
+   */
+  results: [ResultMessage, ...ResultMessage[]];
+  [k: string]: unknown;
+}
+/**
+ * One transaction's outcome (spec 5.3). Told apart from a status by having `scriptrun_time` and `elapsed` (spec 5.5).
+ */
+export interface ResultMessage {
+  /**
+   * The turret's name. Required from protocol 1.x turrets (spec 5.3); legacy canons omit it and their results are stored as unattributed.
+   */
+  turret_name?: string;
+  /**
+   * The sending turret's uuid (spec 5.3).
+   */
+  uuid?: string;
+  /**
+   * Seconds since the turret started firing, on a monotonic clock, when the transaction began.
+   */
+  elapsed: number | string;
+  /**
+   * Wall-clock time in seconds since the Unix epoch when the transaction began; fractions allowed (legacy turrets send whole seconds).
+   */
+  epoch: number | string;
+  /**
+   * Seconds the transaction's run took, excluding setup and tear-down.
+   */
+  scriptrun_time: number | string;
+  /**
+   * Empty when the transaction succeeded, otherwise the error text (spec 5.3).
+   */
+  error: string;
+  /**
+   * Named timers the transaction set, name -> seconds.
+   */
+  custom_timers: {
+    /**
+     * A duration or instant in seconds (fractions allowed), never negative. Legacy senders may write it as a numeric string such as "0.25"; receivers accept both (spec 5.6).
+     */
+    [k: string]: number | string;
+  };
+  /**
+   * accounting extension: this result's sequence number within the turret, from 0 at each start and without gaps (spec 8.6).
+   */
+  seq?: number;
+  [k: string]: unknown;
+}
+/**
+ * A turret's report of its state (spec 5.1). A turret sends one when it becomes ready, periodically while ready, after each command, and in answer to every status_request. It is told apart from a result by having `status` and `uuid` (spec 5.5).
+ */
+export interface StatusMessage {
+  /**
+   * The turret name from its config (`name`).
+   */
+  turret: string;
+  /**
+   * The turret state (spec 5.2): one of initialized, ready, running, aborted, killed. Canonical spelling is lower case; receivers compare case-insensitively, so the legacy forms `READY`, `Running`, `Aborted`, `Initialized`, `Killed` are accepted.
+   */
+  status: string;
+  /**
+   * The turret's identity for this process lifetime; also the topic of direct orders (spec 3.1).
+   */
+  uuid: string;
+  /**
+   * A duration or instant in seconds (fractions allowed), never negative. Legacy senders may write it as a numeric string such as "0.25"; receivers accept both (spec 5.6).
+   */
+  rampup: number | string;
+  /**
+   * The transaction script path, as named in the turret config.
+   */
+  script: string;
+  /**
+   * Number of canons (virtual users).
+   */
+  canons?: number | string;
+  /**
+   * @deprecated
+   * Legacy spelling of `canons`, sent by OCT 0.4 turrets. Receivers accept it; new turrets send `canons`.
+   */
+  cannons?: number | string;
+  /**
+   * The protocol version the turret speaks; absent on legacy turrets (spec 8.2).
+   */
+  protocol?: string;
+  /**
+   * Extensions the turret supports (spec 8.3).
+   */
+  capabilities?: string[];
+  /**
+   * accounting extension: results sent since the last start, counting every result in every batch (spec 8.6). Present only when the HQ advertised accounting.
+   */
+  results_sent?: number | string;
+  /**
+   * Why the turret aborted, for status aborted (spec 7.2).
+   */
+  reason?: string;
+  [k: string]: unknown;
+}
