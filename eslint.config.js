@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/generated/**', 'docs/**', '**/*.js', '**/*.cjs', '**/*.mjs', 'examples/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/generated/**',
+      'docs/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+      'examples/**',
+    ],
   },
   ...tseslint.configs.recommended,
   {

@@ -45,10 +45,14 @@ export function layerViolations(root: string): string[] {
   const problems: string[] = [];
   for (const [pkg, dir] of Object.entries(packageDirs)) {
     const ok = new Set([pkg, ...allowed[pkg]!]);
-    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
       for (const dep of Object.keys(manifest[field] ?? {})) {
-        if (dep.startsWith('@oct/') && !ok.has(dep)) problems.push(`${dir}/package.json: ${field} names ${dep}`);
+        if (dep.startsWith('@oct/') && !ok.has(dep))
+          problems.push(`${dir}/package.json: ${field} names ${dep}`);
       }
     }
     for (const file of sourceFiles(join(root, dir))) {
@@ -57,7 +61,9 @@ export function layerViolations(root: string): string[] {
         if (!ok.has(m[1]!)) problems.push(`${relative(root, file)}: imports ${m[1]}`);
       }
       // Reaching into another package's files by relative path bypasses the layering too.
-      for (const m of text.matchAll(/['"]((?:\.\.\/)+(?:packages\/)?(turret|hq|reporter|packer|cli)\/src\/[^'"]*)['"]/g)) {
+      for (const m of text.matchAll(
+        /['"]((?:\.\.\/)+(?:packages\/)?(turret|hq|reporter|packer|cli)\/src\/[^'"]*)['"]/g,
+      )) {
         const target = `@oct/${m[2]}`;
         if (!ok.has(target)) problems.push(`${relative(root, file)}: imports ${m[1]}`);
       }

@@ -16,13 +16,19 @@ export async function generateAll(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(join(gen, 'types.ts'), await generateTypes(schemas));
   files.set(join(gen, 'validators.ts'), generateValidators(schemas));
-  files.set(join(gen, 'config-validators.ts'), generateValidators(schemas, true, ['config', 'turret-config']));
+  files.set(
+    join(gen, 'config-validators.ts'),
+    generateValidators(schemas, true, ['config', 'turret-config']),
+  );
   files.set(join(gen, 'schemas.ts'), generateSchemaModule(schemas));
   files.set(join(repoRoot, 'spec', 'oct.proto'), proto.file);
   files.set(join(gen, 'proto.ts'), proto.module);
   // The protocol package ships the schemas and the proto, so third parties validate against the same bytes.
   for (const { file } of schemas) {
-    files.set(join(repoRoot, 'packages', 'protocol', 'schemas', file), readFileSync(join(repoRoot, 'spec', 'schemas', file), 'utf8'));
+    files.set(
+      join(repoRoot, 'packages', 'protocol', 'schemas', file),
+      readFileSync(join(repoRoot, 'spec', 'schemas', file), 'utf8'),
+    );
   }
   files.set(join(repoRoot, 'packages', 'protocol', 'oct.proto'), proto.file);
   for (const [path, text] of generateReference(schemas)) files.set(join(repoRoot, path), text);

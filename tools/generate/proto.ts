@@ -15,11 +15,14 @@ export function generateProto(schemas: SchemaFile[]): { file: string; module: st
       .sort(([, a], [, b]) => (a['x-proto'] as number) - (b['x-proto'] as number))
       .map(([key, p]) => {
         const type = protoType(key, p, byFile, file);
-        const label = type.startsWith('repeated ') || type.startsWith('map<') || required.has(key) ? '' : 'optional ';
+        const label =
+          type.startsWith('repeated ') || type.startsWith('map<') || required.has(key) ? '' : 'optional ';
         const doc = (p.description ?? '').replace(/\s+/g, ' ');
         return `  // ${doc}\n  ${label}${type} ${key} = ${p['x-proto']};`;
       });
-    messages.push(`// ${schema.title}: ${(schema.description ?? '').replace(/\s+/g, ' ')}\n// Schema: spec/schemas/${file}\nmessage ${name} {\n${fields.join('\n')}\n}`);
+    messages.push(
+      `// ${schema.title}: ${(schema.description ?? '').replace(/\s+/g, ' ')}\n// Schema: spec/schemas/${file}\nmessage ${name} {\n${fields.join('\n')}\n}`,
+    );
   }
   const file = `${banner('spec/schemas/*.schema.json (x-proto-message / x-proto annotations)')}
 // A protobuf result batch travels as one frame: the tag byte 0x01, then a serialized ResultBatch (spec 3.3).

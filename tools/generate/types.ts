@@ -12,9 +12,7 @@ export async function generateTypes(schemas: SchemaFile[]): Promise<string> {
     additionalProperties: false,
     required: documents.map((d) => d.name),
     properties: Object.fromEntries(documents.map((d) => [d.name, { $ref: d.file }])),
-    $defs: Object.fromEntries(
-      documents.map((d) => [pascal(d.name), { $ref: d.file }]),
-    ),
+    $defs: Object.fromEntries(documents.map((d) => [pascal(d.name), { $ref: d.file }])),
   };
   const ts = await compile(root as never, 'OctSpecDocuments', {
     bannerComment: '',

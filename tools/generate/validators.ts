@@ -12,7 +12,16 @@ export function generateValidators(schemas: SchemaFile[], allErrors = false, onl
     strictTypes: false,
     strictRequired: false,
     allowUnionTypes: true,
-    keywords: ['x-clause', 'x-direction', 'x-proto', 'x-proto-message', 'x-since', 'x-extension', 'x-canonical', 'tsType'],
+    keywords: [
+      'x-clause',
+      'x-direction',
+      'x-proto',
+      'x-proto-message',
+      'x-since',
+      'x-extension',
+      'x-canonical',
+      'tsType',
+    ],
   });
   for (const { schema } of schemas) ajv.addSchema(schema);
   const exports: Record<string, string> = {};

@@ -18,7 +18,10 @@ test('a conformance kit importing the turret is reported', () => {
       mkdirSync(join(fake, dir, 'src'), { recursive: true });
       writeFileSync(join(fake, dir, 'package.json'), '{}');
     }
-    writeFileSync(join(fake, 'conformance', 'src', 'steps.ts'), "import { startTurret } from '@oct/turret';\n");
+    writeFileSync(
+      join(fake, 'conformance', 'src', 'steps.ts'),
+      "import { startTurret } from '@oct/turret';\n",
+    );
     writeFileSync(join(fake, 'packages', 'protocol', 'package.json'), '{"dependencies":{"@oct/hq":"*"}}');
     assert.deepEqual(layerViolations(fake).sort(), [
       'conformance/src/steps.ts: imports @oct/turret',

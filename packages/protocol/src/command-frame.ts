@@ -36,14 +36,20 @@ export function decodeCommand(frame: Uint8Array | string): Decoded<CommandFrame>
   }
   const space = text.indexOf(' ');
   if (space < 0) {
-    return fail('bad_command_frame', `command frame must be "<topic> <json>" (spec 3.1), got ${show(text)}`, { clause: '3.1', value: text });
+    return fail('bad_command_frame', `command frame must be "<topic> <json>" (spec 3.1), got ${show(text)}`, {
+      clause: '3.1',
+      value: text,
+    });
   }
   const topic = text.slice(0, space);
   let body: unknown;
   try {
     body = JSON.parse(text.slice(space + 1));
   } catch {
-    return fail('not_json', `command body is not JSON (spec 3.1), got ${show(text.slice(space + 1))}`, { clause: '3.1', value: text });
+    return fail('not_json', `command body is not JSON (spec 3.1), got ${show(text.slice(space + 1))}`, {
+      clause: '3.1',
+      value: text,
+    });
   }
   const envelope = validateCommandEnvelope(body);
   if (!envelope.ok) return envelope;

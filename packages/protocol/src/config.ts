@@ -14,31 +14,40 @@ export type ResolvedProjectConfig = Required<Omit<ProjectConfig, 'results_databa
 };
 
 /** A turret config with defaults applied and `cannons` folded into `canons`. */
-export type ResolvedTurretConfig = Required<Pick<TurretConfig, 'name' | 'script' | 'hq_address' | 'hq_publisher' | 'hq_rc' | 'extra_files' | 'workers'>> & {
+export type ResolvedTurretConfig = Required<
+  Pick<TurretConfig, 'name' | 'script' | 'hq_address' | 'hq_publisher' | 'hq_rc' | 'extra_files' | 'workers'>
+> & {
   canons: number;
   rampup: number;
   [k: string]: unknown;
 };
 
-export type ConfigCheck<T> =
-  | { ok: true; config: T; warnings: string[] }
-  | { ok: false; errors: string[] };
+export type ConfigCheck<T> = { ok: true; config: T; warnings: string[] } | { ok: false; errors: string[] };
 
 interface GeneratedValidator {
   (data: unknown): boolean;
   errors?: SchemaError[] | null;
 }
 
-function schemaErrors(fn: unknown, doc: string, clause: string, data: unknown, source: string): string[] | null {
+function schemaErrors(
+  fn: unknown,
+  doc: string,
+  clause: string,
+  data: unknown,
+  source: string,
+): string[] | null {
   const validate = fn as GeneratedValidator;
   if (validate(data)) return null;
   // Report each failing field once (anyOf branches add noise for the same path).
   const byPath = new Map<string, SchemaError[]>();
   for (const e of validate.errors ?? []) {
-    const key = e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
+    const key =
+      e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
     byPath.set(key, [...(byPath.get(key) ?? []), e]);
   }
-  return [...byPath.values()].map((errs) => `${source}: ${describeSchemaError(doc, clause, data, errs).message}`);
+  return [...byPath.values()].map(
+    (errs) => `${source}: ${describeSchemaError(doc, clause, data, errs).message}`,
+  );
 }
 
 function applyDefaults(
@@ -52,13 +61,18 @@ function applyDefaults(
     const fallback = (prop as { default?: unknown }).default;
     if (fallback === undefined || key in data) continue;
     out[key] = structuredClone(fallback);
-    warnings.push(`WARNING: ${source}: optional key "${key}" not set, using default ${JSON.stringify(fallback)}`);
+    warnings.push(
+      `WARNING: ${source}: optional key "${key}" not set, using default ${JSON.stringify(fallback)}`,
+    );
   }
   return out;
 }
 
 /** Checks a parsed project config. `source` names the file in messages (e.g. `myproj/config.json`). */
-export function checkProjectConfig(data: unknown, source = 'config.json'): ConfigCheck<ResolvedProjectConfig> {
+export function checkProjectConfig(
+  data: unknown,
+  source = 'config.json',
+): ConfigCheck<ResolvedProjectConfig> {
   const errors = schemaErrors(generated.validateConfig, 'config', '9.2', data, source);
   if (errors) return { ok: false, errors };
   const warnings: string[] = [];
@@ -69,7 +83,10 @@ export function checkProjectConfig(data: unknown, source = 'config.json'): Confi
 }
 
 /** Checks a parsed turret config (inline in a project, or its own file). */
-export function checkTurretConfig(data: unknown, source = 'turret config'): ConfigCheck<ResolvedTurretConfig> {
+export function checkTurretConfig(
+  data: unknown,
+  source = 'turret config',
+): ConfigCheck<ResolvedTurretConfig> {
   const errors = schemaErrors(generated.validateTurretConfig, 'turret', '9.1', data, source);
   if (errors) return { ok: false, errors };
   const raw = data as TurretConfig;

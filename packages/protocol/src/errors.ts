@@ -29,7 +29,11 @@ export interface ProtocolError {
 /** A decode outcome: never an exception. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
 
-export function fail(code: ProtocolErrorCode, message: string, extra: Omit<ProtocolError, 'code' | 'message'> = {}): { ok: false; error: ProtocolError } {
+export function fail(
+  code: ProtocolErrorCode,
+  message: string,
+  extra: Omit<ProtocolError, 'code' | 'message'> = {},
+): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code, message, ...extra } };
 }
 
@@ -43,10 +47,18 @@ export interface SchemaError {
 }
 
 /** Turns the first schema error into a ProtocolError for document `doc` (e.g. `result`). */
-export function describeSchemaError(doc: string, clause: string, data: unknown, errors: readonly SchemaError[] | null | undefined): ProtocolError {
+export function describeSchemaError(
+  doc: string,
+  clause: string,
+  data: unknown,
+  errors: readonly SchemaError[] | null | undefined,
+): ProtocolError {
   const err = pickError(errors ?? []);
   if (!err) return { code: 'invalid', message: `${doc} is invalid (spec ${clause})`, clause };
-  const segments = err.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (err.keyword === 'required') {
     let missing = String(err.params.missingProperty);
     if (missing === 'cannons') missing = 'canons'; // canons, or its legacy spelling cannons
@@ -76,7 +88,8 @@ function expectation(err: SchemaError): string {
   if (sp.includes('$defs/count')) return 'must be a whole number >= 0';
   if (sp.includes('$defs/port')) return 'must be a port number from 1 to 65535';
   if (sp.includes('$defs/protocol_version')) return 'must be a version "1.<minor>"';
-  if (sp.endsWith('/status/pattern')) return 'must be one of initialized, ready, running, aborted, killed (any case)';
+  if (sp.endsWith('/status/pattern'))
+    return 'must be one of initialized, ready, running, aborted, killed (any case)';
   switch (err.keyword) {
     case 'type':
       return `must be ${article(String(err.params.type))}`;
@@ -103,7 +116,8 @@ function article(type: string): string {
 
 function valueAt(data: unknown, segments: string[]): unknown {
   let v = data;
-  for (const s of segments) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
+  for (const s of segments)
+    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[s] : undefined;
   return v;
 }
 

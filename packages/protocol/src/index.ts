@@ -11,7 +11,13 @@ export { schemas } from './generated/schemas.js';
 export { protoSource } from './generated/proto.js';
 export type { ProtocolError, ProtocolErrorCode, Decoded } from './errors.js';
 export { classify, type MessageKind } from './classify.js';
-export { canonicalState, normaliseResult, normaliseStatus, type Result, type TurretStatus } from './normalise.js';
+export {
+  canonicalState,
+  normaliseResult,
+  normaliseStatus,
+  type Result,
+  type TurretStatus,
+} from './normalise.js';
 export {
   validateCommandEnvelope,
   validateProjectConfig,

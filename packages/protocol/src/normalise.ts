@@ -59,7 +59,11 @@ export function normaliseStatus(m: StatusMessage): TurretStatus {
   };
 }
 
-export function normaliseResult(m: ResultMessage, turretName: string | null = null, uuid: string | null = null): Result {
+export function normaliseResult(
+  m: ResultMessage,
+  turretName: string | null = null,
+  uuid: string | null = null,
+): Result {
   const timers = m.custom_timers;
   let custom: Record<string, number> = timers as Record<string, number>;
   for (const key in timers) {

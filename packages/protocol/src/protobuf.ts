@@ -13,7 +13,9 @@ let resultBatchType: ProtoType | undefined;
 
 /** The ResultBatch message type, parsed once from the generated proto text. */
 function batchType(): ProtoType {
-  resultBatchType ??= protobuf.parse(protoSource, { keepCase: true }).root.lookupType('oct.v1.ResultBatch') as unknown as ProtoType;
+  resultBatchType ??= protobuf
+    .parse(protoSource, { keepCase: true })
+    .root.lookupType('oct.v1.ResultBatch') as unknown as ProtoType;
   return resultBatchType;
 }
 
@@ -39,7 +41,11 @@ interface DecodedProtoResult {
 
 /** Decodes a tagged protobuf frame into the JSON shape of a batch. Throws on malformed bytes. */
 export function decodeProtobufBatch(frame: Uint8Array): ResultBatch {
-  const raw = batchType().decode(frame.subarray(1)) as { turret_name: string; uuid: string; results: DecodedProtoResult[] };
+  const raw = batchType().decode(frame.subarray(1)) as {
+    turret_name: string;
+    uuid: string;
+    results: DecodedProtoResult[];
+  };
   const results = raw.results.map((r) => {
     const out: ResultMessage = {
       elapsed: r.elapsed,
@@ -51,7 +57,8 @@ export function decodeProtobufBatch(frame: Uint8Array): ResultBatch {
     // proto3 `optional` fields: present only when set.
     if (Object.hasOwn(r, 'turret_name')) out.turret_name = r.turret_name;
     if (Object.hasOwn(r, 'uuid')) out.uuid = r.uuid;
-    if (Object.hasOwn(r, 'seq') && r.seq !== undefined) out.seq = typeof r.seq === 'number' ? r.seq : r.seq.toNumber();
+    if (Object.hasOwn(r, 'seq') && r.seq !== undefined)
+      out.seq = typeof r.seq === 'number' ? r.seq : r.seq.toNumber();
     return out;
   });
   return { turret_name: raw.turret_name, uuid: raw.uuid, results: results as ResultBatch['results'] };

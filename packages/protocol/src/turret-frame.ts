@@ -41,7 +41,10 @@ export function decodeTurretFrame(frame: Uint8Array | string): Decoded<TurretMes
   try {
     value = JSON.parse(text);
   } catch {
-    return fail('not_json', `frame is not JSON (spec 3.2), got ${show(text)}`, { clause: '3.2', value: text.slice(0, 200) });
+    return fail('not_json', `frame is not JSON (spec 3.2), got ${show(text)}`, {
+      clause: '3.2',
+      value: text.slice(0, 200),
+    });
   }
   return decodeTurretValue(value);
 }
@@ -63,7 +66,10 @@ export function decodeTurretValue(value: unknown): Decoded<TurretMessage> {
     }
     default:
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return fail('not_object', `frame must be a JSON object (spec 3.2), got ${show(value)}`, { clause: '3.2', value });
+        return fail('not_object', `frame must be a JSON object (spec 3.2), got ${show(value)}`, {
+          clause: '3.2',
+          value,
+        });
       }
       return fail(
         'unknown_kind',
@@ -78,7 +84,9 @@ function decodeProtobuf(frame: Uint8Array): Decoded<TurretMessage> {
   try {
     batch = decodeProtobufBatch(frame);
   } catch (e) {
-    return fail('bad_protobuf', `protobuf batch frame does not decode (spec 3.3): ${(e as Error).message}`, { clause: '3.3' });
+    return fail('bad_protobuf', `protobuf batch frame does not decode (spec 3.3): ${(e as Error).message}`, {
+      clause: '3.3',
+    });
   }
   const v = validateResultBatch(batch);
   return v.ok ? { ok: true, value: batchMessage(v.value, 'protobuf') } : v;

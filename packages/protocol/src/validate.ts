@@ -42,5 +42,9 @@ export const commandValidators: Record<string, (data: unknown) => Decoded<Comman
   start: wrap(generated.validateCommandStart, 'start', '4.2'),
   stop: wrap(generated.validateCommandStop, 'stop', '4.3'),
   kill: wrap(generated.validateCommandKill, 'kill', '4.4'),
-  set_transaction_context: wrap(generated.validateCommandSetTransactionContext, 'set_transaction_context', '4.5'),
+  set_transaction_context: wrap(
+    generated.validateCommandSetTransactionContext,
+    'set_transaction_context',
+    '4.5',
+  ),
 };

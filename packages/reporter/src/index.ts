@@ -30,6 +30,10 @@ export async function writeReport(_options: ReportOptions): Promise<ReportFiles>
   throw new Error('@oct/reporter: writeReport is not implemented yet');
 }
 
-export async function resultsToCsv(_dbPath: string, _outPath: string, _options: { delimiter?: string } = {}): Promise<{ rows: number }> {
+export async function resultsToCsv(
+  _dbPath: string,
+  _outPath: string,
+  _options: { delimiter?: string } = {},
+): Promise<{ rows: number }> {
   throw new Error('@oct/reporter: resultsToCsv is not implemented yet');
 }
