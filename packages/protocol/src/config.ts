@@ -8,9 +8,15 @@ import * as generated from './generated/config-validators.js';
 import { ConfigSchema, TurretConfigSchema } from './generated/schemas.js';
 import type { ProjectConfig, TurretConfig } from './generated/types.js';
 
+/** The keys a project config defines (its schema's properties); others are kept as written. */
+type KnownProjectKeys = keyof (typeof ConfigSchema)['properties'];
+
 /** A project config with every optional key resolved. Turret entries stay as written. */
-export type ResolvedProjectConfig = Required<Omit<ProjectConfig, 'results_database'>> & {
+export type ResolvedProjectConfig = {
+  [K in Exclude<KnownProjectKeys, 'results_database'>]-?: Exclude<ProjectConfig[K], undefined>;
+} & {
   results_database: { db_uri: string; insert_limit: number; [k: string]: unknown };
+  [k: string]: unknown;
 };
 
 /** A turret config with defaults applied and `cannons` folded into `canons`. */
@@ -41,13 +47,20 @@ function schemaErrors(
   // Report each failing field once (anyOf branches add noise for the same path).
   const byPath = new Map<string, SchemaError[]>();
   for (const e of validate.errors ?? []) {
+    if (e.keyword === 'if') continue; // always accompanied by the failing `then` branch's own error
     const key =
       e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath;
     byPath.set(key, [...(byPath.get(key) ?? []), e]);
   }
-  return [...byPath.values()].map(
-    (errs) => `${source}: ${describeSchemaError(doc, clause, data, errs).message}`,
-  );
+  // An anyOf failure at a path with more precise errors below it (e.g. a turret entry that is neither
+  // a turret config nor a path, with a missing key) only repeats them: keep the precise ones.
+  const keys = [...byPath.keys()];
+  return [...byPath.entries()]
+    .filter(
+      ([key, errs]) =>
+        !(errs.some((e) => e.keyword === 'anyOf') && keys.some((k) => k.startsWith(`${key}/`))),
+    )
+    .map(([, errs]) => `${source}: ${describeSchemaError(doc, clause, data, errs).message}`);
 }
 
 function applyDefaults(
