@@ -19,7 +19,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Encodes a command as a frame. `topic` '' broadcasts; a uuid addresses one 1.x turret. */
 export function encodeCommand(command: CommandEnvelope, topic = ''): string {
-  if (/\s/.test(topic)) throw new TypeError(`command topic must not contain white space, got ${show(topic)}`);
+  if (/[\s{}[\]"]/.test(topic))
+    throw new TypeError(
+      `command topic must not contain white space or JSON brackets/quotes, got ${show(topic)}`,
+    );
   return `${topic} ${JSON.stringify(command)}`;
 }
 
@@ -35,7 +38,9 @@ export function decodeCommand(frame: Uint8Array | string): Decoded<CommandFrame>
     }
   }
   const space = text.indexOf(' ');
-  if (space < 0) {
+  // A topic is empty or a uuid-like token: a JSON character before the first space means the frame has
+  // no topic at all (e.g. a bare JSON body whose first space is inside a string).
+  if (space < 0 || /[{}[\]"]/.test(text.slice(0, space))) {
     return fail('bad_command_frame', `command frame must be "<topic> <json>" (spec 3.1), got ${show(text)}`, {
       clause: '3.1',
       value: text,
