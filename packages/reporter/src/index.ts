@@ -1,39 +1,20 @@
 /**
- * @oct/reporter: results store -> report.html, summary.json, CSV.
- * PUBLIC CONTRACT (the cli calls these); the implementation is being written.
+ * @oct/reporter: results store -> report.html, summary.json, CSV; rebuild from OCT's results files.
+ * This is the curated public entry (the cli calls these); adding to it is a decision.
  */
-export interface RunSummary {
-  transactions: number;
-  errors: number;
-  error_rate: number;
-  started_at: number | null;
-  finished_at: number | null;
-  [k: string]: unknown;
-}
+import { writeResultsCsv, type CsvOptions } from './csv.js';
 
-export interface ReportOptions {
-  /** The results SQLite file (OCT's original format or ours). */
-  dbPath: string;
-  /** Directory where report.html and summary.json are written. */
-  outDir: string;
-  /** Time-series interval in seconds; default: the run's results_ts_interval, else 1. */
-  intervalSeconds?: number;
-}
+export { writeReport, type ReportOptions, type ReportFiles } from './report.js';
+export { rebuildReport, intervalFromConfig, type RebuildOptions } from './rebuild.js';
+export { ReportError } from './store.js';
+export type { RunSummary, TimerStats, IntervalRow, TurretSummary } from './model.js';
+export type { CsvOptions } from './csv.js';
 
-export interface ReportFiles {
-  htmlPath: string;
-  summaryPath: string;
-  summary: RunSummary;
-}
-
-export async function writeReport(_options: ReportOptions): Promise<ReportFiles> {
-  throw new Error('@oct/reporter: writeReport is not implemented yet');
-}
-
+/** Writes the result table of `dbPath` to `outPath` as CSV (header + one row per result, streamed). */
 export async function resultsToCsv(
-  _dbPath: string,
-  _outPath: string,
-  _options: { delimiter?: string } = {},
+  dbPath: string,
+  outPath: string,
+  options: CsvOptions = {},
 ): Promise<{ rows: number }> {
-  throw new Error('@oct/reporter: resultsToCsv is not implemented yet');
+  return writeResultsCsv(dbPath, outPath, options);
 }

@@ -1,0 +1,506 @@
+/**
+ * One streaming pass over the `result` table -> per-series statistics (all transactions and each
+ * custom timer), per-interval time series, error messages and per-turret counts. Memory is bounded by
+ * intervals x series, never by the number of results: rows are handed one at a time to a SQLite
+ * user function (SQLite runs the scan in C and calls back into JS with plain values), which costs
+ * about a third of stmt.iterate()'s per-row price and holds no row after its call returns. A large
+ * table is split by rowid between this thread and one worker thread; the partial results merge
+ * exactly (histogram counts add, Welford moments combine).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { LogLinearHistogram, type HistogramPlain } from './histogram.js';
+import { ReportError, type ResultsFile } from './store.js';
+
+/** Significant digits of the whole-run percentiles (HdrHistogram's numberOfSignificantValueDigits). */
+export const OVERALL_DIGITS = 3;
+/** Significant digits of the per-interval percentiles (keeps an interval's histogram to ~10 KB). */
+export const INTERVAL_DIGITS = 2;
+/** Most intervals a report holds; a longer run gets a wider interval, and the report says so. */
+export const MAX_INTERVALS = 2000;
+/** Most custom timer names tracked; values of further names are counted as dropped. */
+export const MAX_TIMERS = 100;
+/** Most distinct error messages tracked; further ones are counted under one "other" line. */
+export const MAX_ERROR_MESSAGES = 1000;
+/** Longest error message kept (longer ones are cut, and two messages equal up to here merge). */
+export const MAX_ERROR_LENGTH = 2000;
+/** Most distinct turret names counted from results. */
+export const MAX_TURRET_NAMES = 1000;
+/** Below this many rows one thread scans everything (a worker costs ~100 ms to start). */
+export const PARALLEL_MIN_ROWS = 250_000;
+
+/** Values are recorded in whole microseconds. */
+const US = 1e6;
+
+/** A series accumulator as plain data (structured-clone safe). */
+export interface SeriesPlain {
+  name: string;
+  count: number;
+  errors: number;
+  min: number;
+  max: number;
+  mean: number;
+  m2: number;
+  overall: HistogramPlain;
+  iCount: Float64Array;
+  iErrors: Float64Array;
+  iSum: Float64Array;
+  iMax: Float64Array;
+  iHist: (HistogramPlain | null)[];
+}
+
+/** Accumulates one series: all transactions (scriptrun_time) or one custom timer. */
+export class SeriesAccumulator {
+  overall = new LogLinearHistogram(OVERALL_DIGITS);
+  count = 0;
+  errors = 0;
+  min = Infinity;
+  max = -Infinity;
+  private mean = 0;
+  private m2 = 0;
+  readonly iCount: Float64Array;
+  readonly iErrors: Float64Array;
+  readonly iSum: Float64Array;
+  readonly iMax: Float64Array;
+  readonly iHist: (LogLinearHistogram | undefined)[];
+
+  constructor(
+    readonly name: string,
+    intervals: number,
+  ) {
+    this.iCount = new Float64Array(intervals);
+    this.iErrors = new Float64Array(intervals);
+    this.iSum = new Float64Array(intervals);
+    this.iMax = new Float64Array(intervals).fill(-Infinity);
+    this.iHist = new Array<LogLinearHistogram | undefined>(intervals);
+  }
+
+  /** Records one value in seconds, in interval `b`. */
+  record(seconds: number, b: number, isError: boolean): void {
+    const us = seconds * US;
+    this.overall.record(us);
+    this.count++;
+    if (isError) {
+      this.errors++;
+      this.iErrors[b]++;
+    }
+    if (seconds < this.min) this.min = seconds;
+    if (seconds > this.max) this.max = seconds;
+    // Welford: a stable running variance without keeping values.
+    const d = seconds - this.mean;
+    this.mean += d / this.count;
+    this.m2 += d * (seconds - this.mean);
+    this.iCount[b]++;
+    this.iSum[b] += seconds;
+    if (seconds > this.iMax[b]) this.iMax[b] = seconds;
+    let h = this.iHist[b];
+    if (h === undefined) this.iHist[b] = h = new LogLinearHistogram(INTERVAL_DIGITS, 512);
+    h.record(us);
+  }
+
+  /** Adds another accumulator of the same intervals (Chan et al.'s pairwise variance update). */
+  merge(o: SeriesAccumulator): void {
+    if (o.count === 0) return;
+    const n = this.count + o.count;
+    const delta = o.mean - this.mean;
+    this.m2 += o.m2 + (delta * delta * this.count * o.count) / n;
+    this.mean += (delta * o.count) / n;
+    this.count = n;
+    this.errors += o.errors;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+    this.overall.add(o.overall);
+    for (let i = 0; i < this.iCount.length; i++) {
+      this.iCount[i] += o.iCount[i];
+      this.iErrors[i] += o.iErrors[i];
+      this.iSum[i] += o.iSum[i];
+      if (o.iMax[i] > this.iMax[i]) this.iMax[i] = o.iMax[i];
+      const oh = o.iHist[i];
+      if (oh === undefined) continue;
+      const h = this.iHist[i];
+      if (h === undefined) this.iHist[i] = oh;
+      else h.add(oh);
+    }
+  }
+
+  /** Population standard deviation in seconds (NaN when empty). */
+  get stdev(): number {
+    return this.count === 0 ? NaN : Math.sqrt(this.m2 / this.count);
+  }
+
+  get avg(): number {
+    return this.count === 0 ? NaN : this.mean;
+  }
+
+  toPlain(): SeriesPlain {
+    return {
+      name: this.name,
+      count: this.count,
+      errors: this.errors,
+      min: this.min,
+      max: this.max,
+      mean: this.mean,
+      m2: this.m2,
+      overall: this.overall.toPlain(),
+      iCount: this.iCount,
+      iErrors: this.iErrors,
+      iSum: this.iSum,
+      iMax: this.iMax,
+      iHist: this.iHist.map((h) => (h === undefined ? null : h.toPlain())),
+    };
+  }
+
+  static fromPlain(p: SeriesPlain): SeriesAccumulator {
+    const s = new SeriesAccumulator(p.name, 0);
+    Object.assign(s, {
+      count: p.count,
+      errors: p.errors,
+      min: p.min,
+      max: p.max,
+      mean: p.mean,
+      m2: p.m2,
+      overall: LogLinearHistogram.fromPlain(p.overall),
+      iCount: p.iCount,
+      iErrors: p.iErrors,
+      iSum: p.iSum,
+      iMax: p.iMax,
+      iHist: p.iHist.map((h) => (h === null ? undefined : LogLinearHistogram.fromPlain(h))),
+    });
+    return s;
+  }
+}
+
+/** First-seen and last-seen times of one error message. */
+export interface ErrorCount {
+  message: string;
+  count: number;
+  first: number;
+  last: number;
+}
+
+/** What a scan of one rowid range needs to know (structured-clone safe: sent to the worker). */
+export interface ScanPlan {
+  dbPath: string;
+  t0: number;
+  width: number;
+  intervals: number;
+  hasError: boolean;
+  hasTimers: boolean;
+  hasTurret: boolean;
+  /** Inclusive rowid range. */
+  lo: number;
+  hi: number;
+}
+
+/** The accumulators of one rowid range. */
+export interface PartialScan {
+  invalidRows: number;
+  all: SeriesAccumulator;
+  timers: Map<string, SeriesAccumulator>;
+  droppedTimerValues: number;
+  badCustomTimers: number;
+  errors: Map<string, ErrorCount>;
+  otherErrorMessages: number;
+  perTurret: Map<string | null, number>;
+  otherTurretResults: number;
+}
+
+/** Scans the results of `plan`'s rowid range on connection `db`. */
+export function scanRange(db: Database.Database, plan: ScanPlan): PartialScan {
+  const { t0, width, intervals } = plan;
+  const p: PartialScan = {
+    invalidRows: 0,
+    all: new SeriesAccumulator('All transactions', intervals),
+    timers: new Map(),
+    droppedTimerValues: 0,
+    badCustomTimers: 0,
+    errors: new Map(),
+    otherErrorMessages: 0,
+    perTurret: new Map(),
+    otherTurretResults: 0,
+  };
+  const { all, timers, errors, perTurret } = p;
+  const last = intervals - 1;
+
+  const onRow = (epochIn: unknown, rtIn: unknown, err: unknown, ct: unknown, turret: unknown): null => {
+    const tn = turret === null ? null : String(turret);
+    const seen = perTurret.get(tn);
+    if (seen !== undefined) perTurret.set(tn, seen + 1);
+    else if (perTurret.size < MAX_TURRET_NAMES) perTurret.set(tn, 1);
+    else p.otherTurretResults++;
+    const epoch = typeof epochIn === 'number' ? epochIn : epochIn === null ? NaN : Number(epochIn);
+    const rt = typeof rtIn === 'number' ? rtIn : rtIn === null ? NaN : Number(rtIn);
+    if (!Number.isFinite(epoch) || !Number.isFinite(rt)) {
+      p.invalidRows++;
+      return null;
+    }
+    let b = Math.floor((epoch - t0) / width);
+    if (b < 0) b = 0;
+    else if (b > last) b = last;
+    const isError = err !== null;
+    all.record(rt, b, isError);
+    if (isError) {
+      const msg = String(err).slice(0, MAX_ERROR_LENGTH);
+      const e = errors.get(msg);
+      if (e !== undefined) {
+        e.count++;
+        if (epoch < e.first) e.first = epoch;
+        if (epoch > e.last) e.last = epoch;
+      } else if (errors.size < MAX_ERROR_MESSAGES) {
+        errors.set(msg, { message: msg, count: 1, first: epoch, last: epoch });
+      } else p.otherErrorMessages++;
+    }
+    if (ct === null) return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(ct));
+    } catch {
+      p.badCustomTimers++;
+      return null;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      p.badCustomTimers++;
+      return null;
+    }
+    for (const key in parsed) {
+      const raw = (parsed as Record<string, unknown>)[key];
+      const v =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) {
+        p.badCustomTimers++;
+        continue;
+      }
+      let s = timers.get(key);
+      if (s === undefined) {
+        if (timers.size >= MAX_TIMERS) {
+          p.droppedTimerValues++;
+          continue;
+        }
+        timers.set(key, (s = new SeriesAccumulator(key, intervals)));
+      }
+      s.record(v, b, isError);
+    }
+    return null;
+  };
+
+  db.function('oct_report_row', { deterministic: false, directOnly: true }, onRow);
+  // A flat query (a subquery would cost SQLite a co-routine per row); absent columns read as NULL.
+  const error = plan.hasError ? "nullif(error, '')" : 'NULL';
+  const timersCol = plan.hasTimers ? "nullif(custom_timers, '{}')" : 'NULL';
+  const turretCol = plan.hasTurret ? 'turret_name' : 'NULL';
+  db.prepare(
+    `SELECT count(oct_report_row(epoch, scriptrun_time, ${error}, ${timersCol}, ${turretCol}))
+     FROM result WHERE rowid BETWEEN ? AND ?`,
+  ).get(plan.lo, plan.hi);
+  return p;
+}
+
+/** A PartialScan as plain data (structured-clone safe). */
+export interface PartialPlain extends Omit<PartialScan, 'all' | 'timers'> {
+  all: SeriesPlain;
+  timers: SeriesPlain[];
+}
+
+export function partialToPlain(p: PartialScan): PartialPlain {
+  return { ...p, all: p.all.toPlain(), timers: [...p.timers.values()].map((s) => s.toPlain()) };
+}
+
+export function partialFromPlain(p: PartialPlain): PartialScan {
+  return {
+    ...p,
+    all: SeriesAccumulator.fromPlain(p.all),
+    timers: new Map(p.timers.map((s) => [s.name, SeriesAccumulator.fromPlain(s)])),
+  };
+}
+
+/** Merges `b` into `a` (the same caps apply to the union). */
+function mergePartial(a: PartialScan, b: PartialScan, intervals: number): void {
+  a.invalidRows += b.invalidRows;
+  a.droppedTimerValues += b.droppedTimerValues;
+  a.badCustomTimers += b.badCustomTimers;
+  a.otherErrorMessages += b.otherErrorMessages;
+  a.otherTurretResults += b.otherTurretResults;
+  a.all.merge(b.all);
+  for (const [name, s] of b.timers) {
+    const mine = a.timers.get(name);
+    if (mine !== undefined) mine.merge(s);
+    else if (a.timers.size < MAX_TIMERS) {
+      const fresh = new SeriesAccumulator(name, intervals);
+      fresh.merge(s);
+      a.timers.set(name, fresh);
+    } else a.droppedTimerValues += s.count;
+  }
+  for (const [msg, e] of b.errors) {
+    const mine = a.errors.get(msg);
+    if (mine !== undefined) {
+      mine.count += e.count;
+      mine.first = Math.min(mine.first, e.first);
+      mine.last = Math.max(mine.last, e.last);
+    } else if (a.errors.size < MAX_ERROR_MESSAGES) a.errors.set(msg, { ...e });
+    else a.otherErrorMessages += e.count;
+  }
+  for (const [name, n] of b.perTurret) {
+    const mine = a.perTurret.get(name);
+    if (mine !== undefined) a.perTurret.set(name, mine + n);
+    else if (a.perTurret.size < MAX_TURRET_NAMES) a.perTurret.set(name, n);
+    else a.otherTurretResults += n;
+  }
+}
+
+/** Everything one pass over the results learns. */
+export interface ScanResult {
+  /** Rows in the result table. */
+  rows: number;
+  /** Rows whose epoch or scriptrun_time is not a number: counted, not charted. */
+  invalidRows: number;
+  firstEpoch: number | null;
+  lastEpoch: number | null;
+  /** Start of interval 0 (epoch seconds). */
+  t0: number;
+  /** Interval width in seconds actually used. */
+  interval: number;
+  /** The interval asked for, when it had to be widened to stay within MAX_INTERVALS. */
+  widenedFrom: number | null;
+  intervals: number;
+  all: SeriesAccumulator;
+  timers: SeriesAccumulator[];
+  droppedTimerValues: number;
+  badCustomTimers: number;
+  errorMessages: ErrorCount[];
+  otherErrorMessages: number;
+  /** Results per turret_name (null: unattributed). */
+  perTurret: Map<string | null, number>;
+  otherTurretResults: number;
+  /** Threads that scanned (1 or 2). */
+  threads: number;
+}
+
+const NICE = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
+
+/** The smallest "nice" interval >= `min` seconds. */
+export function niceInterval(min: number): number {
+  for (const n of NICE) if (n >= min) return n;
+  return Math.ceil(min / 86400) * 86400;
+}
+
+/** Running from src/*.ts under tsx (the tests): the worker is a .ts file and needs tsx's loader too. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+function scanWorker(plan: ScanPlan): Worker {
+  if (!FROM_SOURCE) return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: plan });
+  const entry = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
+  return new Worker(boot, { eval: true, workerData: plan });
+}
+
+function scanInWorker(plan: ScanPlan): { result: Promise<PartialScan>; stop: () => void } {
+  const worker = scanWorker(plan);
+  const result = new Promise<PartialScan>((resolve, reject) => {
+    let done = false;
+    worker.once('message', (m: { ok: true; result: PartialPlain } | { ok: false; message: string }) => {
+      done = true;
+      if (m.ok) resolve(partialFromPlain(m.result));
+      else reject(new ReportError(`${plan.dbPath}: ${m.message}`));
+    });
+    worker.once('error', (err) => {
+      done = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!done) reject(new Error(`report worker exited with code ${code} before answering`));
+    });
+  });
+  // Handled by the caller's await; without this an early worker failure would be an unhandled rejection.
+  result.catch(() => undefined);
+  return { result, stop: () => void worker.terminate() };
+}
+
+/** Options of scanResults. */
+export interface ScanOptions {
+  /** Rows from which the table is split with a worker thread; default PARALLEL_MIN_ROWS. */
+  parallelMinRows?: number;
+}
+
+/**
+ * Scans every result once. `startHint` (the run's started_at) anchors interval 0 when no result
+ * is older; `interval` is the requested width in seconds.
+ */
+export async function scanResults(
+  file: ResultsFile,
+  interval: number,
+  startHint: number | null,
+  options: ScanOptions = {},
+): Promise<ScanResult> {
+  if (!(interval > 0) || !Number.isFinite(interval)) {
+    throw new ReportError(`time-series interval must be a positive number of seconds, got ${interval}`);
+  }
+  const { db } = file;
+  const pre = db
+    .prepare(
+      `SELECT count(*) AS n, min(CAST(epoch AS REAL)) AS lo, max(CAST(epoch AS REAL)) AS hi,
+        min(rowid) AS rlo, max(rowid) AS rhi FROM result`,
+    )
+    .get() as { n: number; lo: number | null; hi: number | null; rlo: number | null; rhi: number | null };
+  const rows = pre.n;
+  const firstEpoch = pre.lo;
+  const lastEpoch = pre.hi;
+  let t0 = firstEpoch ?? startHint ?? 0;
+  if (startHint !== null && startHint < t0) t0 = startHint;
+  const span = lastEpoch === null ? 0 : lastEpoch - t0;
+  let width = interval;
+  let widenedFrom: number | null = null;
+  if (span / width >= MAX_INTERVALS) {
+    widenedFrom = width;
+    width = niceInterval(span / (MAX_INTERVALS - 1));
+  }
+  const intervals = Math.max(1, Math.floor(span / width) + 1);
+  const cols = file.tables.get('result');
+  const base: ScanPlan = {
+    dbPath: file.path,
+    t0,
+    width,
+    intervals,
+    hasError: cols?.has('error') === true,
+    hasTimers: cols?.has('custom_timers') === true,
+    hasTurret: cols?.has('turret_name') === true,
+    lo: 0,
+    hi: 0,
+  };
+  const rowLo = pre.rlo ?? 0;
+  const rowHi = pre.rhi ?? 0;
+  const parallel = rows >= (options.parallelMinRows ?? PARALLEL_MIN_ROWS) && availableParallelism() > 1;
+  let partial: PartialScan;
+  if (parallel) {
+    const mid = Math.floor(rowLo / 2 + rowHi / 2);
+    const other = scanInWorker({ ...base, lo: mid + 1, hi: rowHi });
+    try {
+      partial = scanRange(db, { ...base, lo: rowLo, hi: mid });
+    } catch (err) {
+      other.stop();
+      throw err;
+    }
+    mergePartial(partial, await other.result, intervals);
+  } else {
+    partial = scanRange(db, { ...base, lo: rowLo, hi: rowHi });
+  }
+  return {
+    rows,
+    invalidRows: partial.invalidRows,
+    firstEpoch,
+    lastEpoch,
+    t0,
+    interval: width,
+    widenedFrom,
+    intervals,
+    all: partial.all,
+    timers: [...partial.timers.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    droppedTimerValues: partial.droppedTimerValues,
+    badCustomTimers: partial.badCustomTimers,
+    errorMessages: [...partial.errors.values()].sort((a, b) => b.count - a.count || a.first - b.first),
+    otherErrorMessages: partial.otherErrorMessages,
+    perTurret: partial.perTurret,
+    otherTurretResults: partial.otherTurretResults,
+    threads: parallel ? 2 : 1,
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Renders the report model as one self-contained HTML page: numbers are server-rendered tables (they
+ * read without JavaScript and print), charts are drawn in the browser by the inlined uPlot from a JSON
+ * island. A Content-Security-Policy forbids every fetch, so the page works offline and cannot call out.
+ */
+import { chartAssets } from './assets.js';
+import { esc, fmtDuration, fmtInt, fmtMs, fmtPct, fmtRate, fmtTime } from './format.js';
+import type { IntervalRow, ReportModel, SeriesReport, TimerStats, TurretSummary } from './model.js';
+import { CLIENT_JS, STYLE } from './page-assets.js';
+
+/** Per-interval rows shown open; longer tables scroll. */
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'";
+
+function msCell(v: number | null): string {
+  return `<td class="num" data-value="${v ?? ''}">${fmtMs(v)}</td>`;
+}
+
+function intCell(v: number, cls = ''): string {
+  return `<td class="num${cls}" data-value="${v}">${fmtInt(v)}</td>`;
+}
+
+function statusBadge(status: string | null, dead: boolean): string {
+  const s = (status ?? 'unknown').toLowerCase();
+  const cls = dead ? 'bad' : s === 'running' || s === 'ready' ? 'ok' : 'neutral';
+  return `<span class="badge ${cls}">${dead ? '⚠ ' : ''}${esc(status ?? 'unknown')}</span>`;
+}
+
+function outcomeBadge(outcome: string | null): string {
+  if (outcome === null) return '';
+  const cls = outcome === 'completed' ? 'ok' : outcome === 'interrupted' ? 'warn' : 'bad';
+  return `<span class="badge ${cls}" data-testid="outcome">${esc(outcome.replaceAll('_', ' '))}</span>`;
+}
+
+function card(label: string, value: string, testid: string, extra = '', tone = ''): string {
+  return `<div class="card ${tone}"><div class="label">${esc(label)}</div><div class="value" data-testid="${testid}"${extra}>${value}</div></div>`;
+}
+
+function statsTable(s: TimerStats, id: string): string {
+  const head = ['Count', 'Errors', 'Min', 'Avg', 'p50', 'p80', 'p90', 'p95', 'p99', 'Max', 'Stdev'];
+  return `<div class="table-wrap"><table class="stats" id="${id}-stats">
+<thead><tr>${head.map((h, i) => `<th class="num">${h}${i >= 2 ? ' <small>ms</small>' : ''}</th>`).join('')}</tr></thead>
+<tbody><tr>${intCell(s.count)}${intCell(s.errors, s.errors > 0 ? ' err' : '')}${[
+    s.min,
+    s.avg,
+    s.p50,
+    s.p80,
+    s.p90,
+    s.p95,
+    s.p99,
+    s.max,
+    s.stdev,
+  ]
+    .map(msCell)
+    .join('')}</tr></tbody></table></div>`;
+}
+
+function intervalTable(rows: IntervalRow[], id: string, t0: number): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td>${fmtTime(r.start)}</td><td class="num">+${fmtDuration(r.start - t0)}</td>${intCell(r.count)}<td class="num">${fmtRate(r.rate)}</td>${intCell(r.errors, r.errors > 0 ? ' err' : '')}${[r.avg, r.p50, r.p90, r.p95].map(msCell).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<details class="intervals"${rows.length <= 60 ? ' open' : ''}><summary>Interval details (${fmtInt(rows.length)} intervals)</summary>
+<div class="table-wrap scroll"><table class="intervals" id="${id}-intervals">
+<thead><tr><th>Interval start</th><th class="num">Elapsed</th><th class="num">Count</th><th class="num">Rate <small>/s</small></th><th class="num">Errors</th><th class="num">Avg <small>ms</small></th><th class="num">p50 <small>ms</small></th><th class="num">p90 <small>ms</small></th><th class="num">p95 <small>ms</small></th></tr></thead>
+<tbody>
+${body}
+</tbody></table></div></details>`;
+}
+
+function seriesSection(s: SeriesReport, index: number, t0: number): string {
+  const id = `series-${index}`;
+  const title = index === 0 ? 'All transactions' : `Custom timer: ${s.stats.name}`;
+  const rate = s.stats.rate === null ? '' : ` · ${fmtRate(s.stats.rate)}/s on average`;
+  return `<section class="series" id="${id}" data-series="${esc(s.stats.name)}">
+<h2>${esc(title)}</h2>
+<p class="sub">${fmtInt(s.stats.count)} values · ${fmtInt(s.stats.errors)} from failed transactions (${fmtPct(s.stats.error_rate)})${rate}</p>
+${statsTable(s.stats, id)}
+<div class="charts">
+<figure class="chart"><figcaption>Response time over time <small>(ms)</small></figcaption><div class="plot" data-kind="rt" data-series-index="${index}"></div></figure>
+<figure class="chart"><figcaption>Throughput over time <small>(per second)</small></figcaption><div class="plot" data-kind="tp" data-series-index="${index}"></div></figure>
+</div>
+${intervalTable(s.intervals, id, t0)}
+</section>`;
+}
+
+function turretRow(t: TurretSummary, accounting: boolean): string {
+  // The original OCT stored naive local datetimes: show them as stored rather than guess a zone.
+  const when =
+    t.updated_at_text !== null
+      ? `${esc(t.updated_at_text)} <small class="muted">(as stored, zone not recorded)</small>`
+      : fmtTime(t.updated_at);
+  const acc = accounting
+    ? t.results_sent === null
+      ? '<td class="num muted">–</td><td class="num muted">–</td><td class="num muted">–</td>'
+      : `${intCell(t.results_sent)}${intCell(t.results_stored ?? t.results_in_file)}${intCell(t.missing ?? 0, (t.missing ?? 0) !== 0 ? ' err' : ' okc')}`
+    : '';
+  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}</tr>`;
+}
+
+function workload(model: ReportModel): string {
+  const { turrets, unattributed_results } = model.summary;
+  const accounting = turrets.some((t) => t.results_sent !== null);
+  const dead = turrets.filter((t) => t.dead);
+  const rows = turrets.map((t) => turretRow(t, accounting)).join('\n');
+  const accHead = accounting
+    ? '<th class="num">Sent</th><th class="num">Stored</th><th class="num">Missing</th>'
+    : '';
+  const deadNote =
+    dead.length > 0
+      ? `<p class="alert bad">⚠ ${dead.length} of ${turrets.length} turrets did not finish normally: ${dead.map((t) => `${esc(t.name)} (${esc(t.status)})`).join(', ')}.</p>`
+      : '';
+  const unattributed =
+    unattributed_results > 0
+      ? `<p class="sub">${fmtInt(unattributed_results)} results carry no turret name (legacy canons send none) and are not counted per turret.</p>`
+      : '';
+  const table =
+    turrets.length === 0
+      ? '<p class="muted">The results file has no turret rows.</p>'
+      : `<div class="table-wrap"><table id="turrets"><thead><tr><th>Turret</th><th>UUID</th><th class="num">Canons</th><th>Script</th><th class="num">Rampup <small>s</small></th><th>Last status</th><th>Status time</th><th class="num">Results in file</th>${accHead}</tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>`;
+  return `<section id="workload"><h2>Workload</h2>${deadNote}${table}${unattributed}${
+    accounting
+      ? '<p class="sub">Sent: results the turret reports it sent (accounting extension); stored: results the HQ stored from it.</p>'
+      : ''
+  }</section>`;
+}
+
+function rejects(model: ReportModel): string {
+  const r = model.summary.rejects;
+  if (r === null) return '';
+  if (r.total === 0) {
+    return '<section id="rejects"><h2>Rejected frames</h2><p class="ok-text" data-testid="rejects">0 frames rejected: every frame received was a valid status or result.</p></section>';
+  }
+  const rows = r.top
+    .map(
+      (g) =>
+        `<tr>${intCell(g.count)}<td class="mono">${esc(g.code)}</td><td>${esc(g.reason)}</td><td>${fmtTime(g.first)}</td><td>${fmtTime(g.last)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="rejects"><h2>Rejected frames</h2>
+<p class="alert warn"><span data-testid="rejects">${fmtInt(r.total)}</span> frames were received but not stored as a status or result; they are kept in the reject table for diagnosis. Most frequent reasons:</p>
+<div class="table-wrap"><table><thead><tr><th class="num">Frames</th><th>Code</th><th>Reason</th><th>First</th><th>Last</th></tr></thead><tbody>
+${rows}
+</tbody></table></div></section>`;
+}
+
+function errorsSection(model: ReportModel): string {
+  const { error_messages, distinct_error_messages, errors } = model.summary;
+  if (errors === 0) {
+    return '<section id="errors"><h2>Errors</h2><p class="ok-text">No transaction failed.</p></section>';
+  }
+  const rows = error_messages
+    .map(
+      (e) =>
+        `<tr>${intCell(e.count)}<td class="num">${fmtPct(e.count / errors)}</td><td><pre>${esc(e.message)}</pre></td><td>${fmtTime(e.first, true)}</td><td>${fmtTime(e.last, true)}</td></tr>`,
+    )
+    .join('\n');
+  const more =
+    distinct_error_messages > error_messages.length || model.otherErrorMessages > 0
+      ? `<p class="sub">Showing the ${error_messages.length} most frequent of ${fmtInt(distinct_error_messages)} distinct messages${model.otherErrorMessages > 0 ? `; ${fmtInt(model.otherErrorMessages)} further errors had messages beyond the report's limit` : ''}.</p>`
+      : '';
+  return `<section id="errors"><h2>Errors</h2>
+<p class="sub">${fmtInt(errors)} failed transactions, ${fmtInt(distinct_error_messages)} distinct messages.</p>
+<div class="table-wrap"><table id="error-table"><thead><tr><th class="num">Count</th><th class="num">Share</th><th>Message</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>${more}</section>`;
+}
+
+/** Chart data: column arrays per series, milliseconds for response times. */
+function chartData(model: ReportModel): string {
+  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 1e6) / 1e3);
+  const data = {
+    interval: model.summary.interval,
+    series: model.series.map((s) => ({
+      name: s.stats.name,
+      t: s.intervals.map((r) => r.start),
+      avg: s.intervals.map((r) => round(r.avg)),
+      p50: s.intervals.map((r) => round(r.p50)),
+      p90: s.intervals.map((r) => round(r.p90)),
+      p95: s.intervals.map((r) => round(r.p95)),
+      p99: s.intervals.map((r) => round(r.p99)),
+      max: s.intervals.map((r) => round(r.max)),
+      rate: s.intervals.map((r) => r.rate),
+      errors: s.intervals.map((r) => r.errors / model.summary.interval),
+    })),
+  };
+  // "<" escaped so the JSON cannot close its <script> element.
+  return JSON.stringify(data).replaceAll('<', '\\u003c');
+}
+
+/** The whole page. */
+export function renderHtml(model: ReportModel, generatedAt: Date): string {
+  const s = model.summary;
+  const assets = chartAssets();
+  const title = s.project ? `${s.project} – OCT report` : 'OCT report';
+  const t0 = model.series[0]?.intervals[0]?.start ?? s.started_at ?? 0;
+  const nav = [
+    ['summary', 'Summary'],
+    ['workload', 'Workload'],
+    ...(s.rejects ? [['rejects', 'Rejects']] : []),
+    ...model.series.map((x, i) => [`series-${i}`, i === 0 ? 'All transactions' : x.stats.name]),
+    ['errors', 'Errors'],
+  ];
+  const errTone = s.errors > 0 ? 'bad' : 'ok';
+  const cards = [
+    card('Transactions', fmtInt(s.transactions), 'transactions', ` data-value="${s.transactions}"`),
+    card('Errors', fmtInt(s.errors), 'errors', ` data-value="${s.errors}"`, errTone),
+    card('Error rate', fmtPct(s.error_rate), 'error-rate', ` data-value="${s.error_rate}"`, errTone),
+    card('Throughput', `${fmtRate(s.all.rate)}<small>/s</small>`, 'throughput'),
+    card('p95 response', `${fmtMs(s.all.p95)}<small> ms</small>`, 'p95'),
+    card('Run time', fmtDuration(s.duration), 'duration'),
+  ].join('');
+  const facts: [string, string][] = [
+    ['Test start', fmtTime(s.started_at)],
+    ['Test finish', fmtTime(s.finished_at)],
+    [
+      'Run time',
+      `${fmtDuration(s.duration)}${s.run_time !== null ? ` (configured: ${fmtDuration(s.run_time)})` : ''}`,
+    ],
+    ['First / last result', `${fmtTime(s.first_result_at)} / ${fmtTime(s.last_result_at)}`],
+    [
+      'Time-series interval',
+      `${s.interval} s${s.interval_requested !== null ? ` (widened from ${s.interval_requested} s)` : ''}`,
+    ],
+    [
+      'Results file',
+      `<span class="mono">${esc(s.results_file)}</span> (${s.layout === 'oct-ts' ? 'OCT TypeScript edition' : 'original OCT layout'})`,
+    ],
+  ];
+  if (s.hq_version) facts.push(['HQ version', esc(s.hq_version)]);
+  const notes =
+    s.notes.length > 0 ? `<ul class="notes">${s.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="generator" content="${esc(s.generator)}">
+<title>${esc(title)}</title>
+<style>${assets.css}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="top">
+<div class="wrap">
+<div class="brand">OCT <span>load test report</span></div>
+<h1>${esc(s.project ?? 'Results')} ${outcomeBadge(s.outcome)}</h1>
+<p class="meta">${fmtTime(s.started_at)} → ${fmtTime(s.finished_at)} · generated ${fmtTime(generatedAt.getTime() / 1000)}</p>
+</div>
+<nav class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</nav>
+</header>
+<main class="wrap">
+<section id="summary"><h2>Summary</h2>
+<div class="cards">${cards}</div>
+<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
+${notes}
+</section>
+${workload(model)}
+${rejects(model)}
+${model.series.map((x, i) => seriesSection(x, i, t0)).join('\n')}
+${errorsSection(model)}
+</main>
+<footer class="wrap">
+<p>Response times are <code>scriptrun_time</code> (all transactions) or the custom timer's value, failed transactions included; shown in milliseconds, recorded at 1 µs resolution.
+Min, avg, max and stdev (population) are exact. Whole-run percentiles come from log-linear histograms (HdrHistogram layout) at ${s.precision.significant_digits} significant digits (within 0.1 %); per-interval percentiles at ${s.precision.interval_significant_digits} significant digits (within 1 %).
+Times are UTC. Rate is per second of interval (the last interval may be partial).</p>
+<p>Generated by ${esc(s.generator)} with uPlot ${esc(assets.version)} (MIT) inlined. This file is self-contained and makes no network request.</p>
+</footer>
+<script type="application/json" id="oct-data">${chartData(model)}</script>
+<script>${assets.js}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,250 @@
+/**
+ * Turns one scan into the report's model: the RunSummary (also written as summary.json for CI) and
+ * the per-interval rows behind the tables and charts. All times are epoch seconds, all durations
+ * seconds; null marks "not known" (never 0).
+ */
+import { INTERVAL_DIGITS, OVERALL_DIGITS, type ScanResult, type SeriesAccumulator } from './aggregate.js';
+import type { RejectInfo, RunInfo, TurretInfo } from './store.js';
+
+/** Statistics of one series (all transactions, or one custom timer), in seconds. */
+export interface TimerStats {
+  name: string;
+  count: number;
+  /** Values recorded from results whose `error` was not empty. */
+  errors: number;
+  error_rate: number | null;
+  /** Mean per second between the first and the last result of the run. */
+  rate: number | null;
+  min: number | null;
+  avg: number | null;
+  p50: number | null;
+  p80: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Population standard deviation. */
+  stdev: number | null;
+}
+
+/** One time-series interval of one series. */
+export interface IntervalRow {
+  /** Interval start, epoch seconds. */
+  start: number;
+  count: number;
+  /** count / interval width. */
+  rate: number;
+  errors: number;
+  avg: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One series with its interval rows. */
+export interface SeriesReport {
+  stats: TimerStats;
+  intervals: IntervalRow[];
+}
+
+/** A turret as the report shows it. */
+export interface TurretSummary extends TurretInfo {
+  /** Results in the file whose turret_name is this turret's name. */
+  results_in_file: number;
+  /** lost, killed or aborted: the turret did not finish the run normally. */
+  dead: boolean;
+  /** results_sent - results_stored when the turret used accounting, else null. */
+  missing: number | null;
+}
+
+/** The run summary written to summary.json (stable keys for CI). */
+export interface RunSummary {
+  transactions: number;
+  errors: number;
+  error_rate: number;
+  /** The run's started_at, else the first result's epoch. */
+  started_at: number | null;
+  /** The run's finished_at, else the last result's epoch. */
+  finished_at: number | null;
+  format: 'oct-report-summary/1';
+  generator: string;
+  results_file: string;
+  layout: 'oct-ts' | 'oct-legacy';
+  project: string | null;
+  outcome: string | null;
+  hq_version: string | null;
+  /** Configured run_time (seconds), when the file says. */
+  run_time: number | null;
+  /** finished_at - started_at. */
+  duration: number | null;
+  first_result_at: number | null;
+  last_result_at: number | null;
+  /** Time-series interval used, seconds. */
+  interval: number;
+  /** The interval asked for, when it was widened to keep the report within its interval limit. */
+  interval_requested: number | null;
+  precision: {
+    unit: 'second';
+    resolution: number;
+    significant_digits: number;
+    interval_significant_digits: number;
+    method: string;
+  };
+  /** Results without a numeric epoch or scriptrun_time: counted, not in the statistics. */
+  invalid_results: number;
+  all: TimerStats;
+  timers: TimerStats[];
+  turrets: TurretSummary[];
+  /** Results without turret_name (legacy canons send none). */
+  unattributed_results: number;
+  rejects: RejectInfo | null;
+  distinct_error_messages: number;
+  error_messages: { message: string; count: number; first: number; last: number }[];
+  /** Anything the reader had to drop or could not read, in words. */
+  notes: string[];
+  [k: string]: unknown;
+}
+
+/** The full model behind report.html. */
+export interface ReportModel {
+  summary: RunSummary;
+  series: SeriesReport[];
+  otherErrorMessages: number;
+}
+
+const DEAD = new Set(['lost', 'killed', 'aborted']);
+
+function finite(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+function statsOf(s: SeriesAccumulator, span: number | null): TimerStats {
+  const pct = (p: number): number | null => finite(s.overall.valueAtPercentile(p) / 1e6);
+  const empty = s.count === 0;
+  return {
+    name: s.name,
+    count: s.count,
+    errors: s.errors,
+    error_rate: empty ? null : s.errors / s.count,
+    rate: span !== null && span > 0 ? s.count / span : null,
+    min: empty ? null : s.min,
+    avg: finite(s.avg),
+    p50: pct(50),
+    p80: pct(80),
+    p90: pct(90),
+    p95: pct(95),
+    p99: pct(99),
+    max: empty ? null : s.max,
+    stdev: finite(s.stdev),
+  };
+}
+
+function intervalsOf(s: SeriesAccumulator, scan: ScanResult): IntervalRow[] {
+  const rows: IntervalRow[] = [];
+  for (let i = 0; i < scan.intervals; i++) {
+    const n = s.iCount[i];
+    const h = s.iHist[i];
+    const pct = (p: number): number | null => (h === undefined ? null : finite(h.valueAtPercentile(p) / 1e6));
+    rows.push({
+      start: scan.t0 + i * scan.interval,
+      count: n,
+      rate: n / scan.interval,
+      errors: s.iErrors[i],
+      avg: n > 0 ? s.iSum[i] / n : null,
+      p50: pct(50),
+      p90: pct(90),
+      p95: pct(95),
+      p99: pct(99),
+      max: n > 0 ? s.iMax[i] : null,
+    });
+  }
+  return rows;
+}
+
+/** Builds the model from a scan and the file's other tables. */
+export function buildModel(input: {
+  scan: ScanResult;
+  run: RunInfo | null;
+  turrets: TurretInfo[];
+  rejects: RejectInfo | null;
+  resultsFile: string;
+  layout: 'oct-ts' | 'oct-legacy';
+  generator: string;
+}): ReportModel {
+  const { scan, run } = input;
+  const span = scan.firstEpoch !== null && scan.lastEpoch !== null ? scan.lastEpoch - scan.firstEpoch : null;
+  const all = statsOf(scan.all, span);
+  const startedAt = run?.started_at ?? scan.firstEpoch;
+  const finishedAt = run?.finished_at ?? run?.stopped_at ?? scan.lastEpoch;
+  const notes: string[] = [];
+  if (scan.widenedFrom !== null) {
+    notes.push(
+      `The time-series interval was widened from ${scan.widenedFrom} s to ${scan.interval} s to keep the report within ${scan.intervals} intervals.`,
+    );
+  }
+  if (scan.invalidRows > 0)
+    notes.push(
+      `${scan.invalidRows} results have no numeric epoch or scriptrun_time; they are counted but not in the statistics.`,
+    );
+  if (scan.badCustomTimers > 0)
+    notes.push(`${scan.badCustomTimers} custom timer values or objects could not be read as numbers.`);
+  if (scan.droppedTimerValues > 0)
+    notes.push(
+      `${scan.droppedTimerValues} custom timer values were not charted: more than the report's limit of timer names.`,
+    );
+  if (scan.otherTurretResults > 0)
+    notes.push(`${scan.otherTurretResults} results name turrets beyond the report's limit of turret names.`);
+  if (input.layout === 'oct-legacy')
+    notes.push('Results file in the original OCT layout: no run, accounting or reject tables.');
+  const turrets: TurretSummary[] = input.turrets.map((t) => ({
+    ...t,
+    results_in_file: scan.perTurret.get(t.name) ?? 0,
+    dead: DEAD.has((t.status ?? '').toLowerCase()),
+    missing:
+      t.results_sent !== null ? t.results_sent - (t.results_stored ?? scan.perTurret.get(t.name) ?? 0) : null,
+  }));
+  const series: SeriesReport[] = [scan.all, ...scan.timers].map((s, i) => ({
+    stats: i === 0 ? all : statsOf(s, span),
+    intervals: intervalsOf(s, scan),
+  }));
+  const summary: RunSummary = {
+    transactions: scan.rows,
+    errors: scan.all.errors,
+    error_rate: scan.all.count > 0 ? scan.all.errors / scan.all.count : 0,
+    started_at: startedAt,
+    finished_at: finishedAt,
+    format: 'oct-report-summary/1',
+    generator: input.generator,
+    results_file: input.resultsFile,
+    layout: input.layout,
+    project: run?.project ?? null,
+    outcome: run?.outcome ?? null,
+    hq_version: run?.hq_version ?? null,
+    run_time: run?.run_time ?? null,
+    duration: startedAt !== null && finishedAt !== null ? finishedAt - startedAt : null,
+    first_result_at: scan.firstEpoch,
+    last_result_at: scan.lastEpoch,
+    interval: scan.interval,
+    interval_requested: scan.widenedFrom,
+    precision: {
+      unit: 'second',
+      resolution: 1e-6,
+      significant_digits: OVERALL_DIGITS,
+      interval_significant_digits: INTERVAL_DIGITS,
+      method:
+        'min, max, avg and stdev are exact; percentiles come from log-linear (HdrHistogram-layout) histograms of microsecond values',
+    },
+    invalid_results: scan.invalidRows,
+    all,
+    timers: series.slice(1).map((s) => s.stats),
+    turrets,
+    unattributed_results: scan.perTurret.get(null) ?? 0,
+    rejects: input.rejects,
+    distinct_error_messages: scan.errorMessages.length,
+    error_messages: scan.errorMessages.slice(0, 100),
+    notes,
+  };
+  return { summary, series, otherErrorMessages: scan.otherErrorMessages };
+}

@@ -1,0 +1,59 @@
+/** rebuildReport: the original OCT's `rebuild-results` (a results directory + optional project config). */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ReportFiles, writeReport } from './report.js';
+import { ReportError } from './store.js';
+
+/** Options of rebuildReport. */
+export interface RebuildOptions {
+  /** Project config (config.json) whose results_ts_interval sets the time-series interval. */
+  configPath?: string;
+  /** Results file name inside the directory; default "results.sqlite". */
+  dbFile?: string;
+  /** Overrides the config's interval. */
+  intervalSeconds?: number;
+}
+
+/** The results_ts_interval of a project config, or undefined when it does not set one. */
+export function intervalFromConfig(configPath: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (err) {
+    throw new ReportError(`${configPath}: cannot read config: ${(err as Error).message}`);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    throw new ReportError(`${configPath}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ReportError(`${configPath}: a project config must be a JSON object`);
+  }
+  const raw = (config as Record<string, unknown>).results_ts_interval;
+  if (raw === undefined || raw === null) return undefined;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ReportError(
+      `${configPath}: results_ts_interval must be a positive number of seconds, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+/** Writes report.html and summary.json into `resultsDir` from the results file in it. */
+export async function rebuildReport(resultsDir: string, options: RebuildOptions = {}): Promise<ReportFiles> {
+  if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) {
+    throw new ReportError(`${resultsDir}: results directory not found`);
+  }
+  const dbPath = join(resultsDir, options.dbFile ?? 'results.sqlite');
+  const intervalSeconds =
+    options.intervalSeconds ??
+    (options.configPath !== undefined ? intervalFromConfig(options.configPath) : undefined);
+  return writeReport({
+    dbPath,
+    outDir: resultsDir,
+    ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
+  });
+}

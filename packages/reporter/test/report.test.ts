@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scanResults } from '../src/aggregate.js';
+import { rebuildReport, ReportError, writeReport, type RunSummary } from '../src/index.js';
+import { buildModel } from '../src/model.js';
+import { openResultsFile } from '../src/store.js';
+import {
+  exactPercentile,
+  knownResults,
+  START,
+  tempDir,
+  writeLegacyStore,
+  writeOurStore,
+} from './fixtures.js';
+
+/** The whole-run percentiles are kept to 3 significant digits (0.1 %) at 1 us resolution. */
+function near(actual: number | null, expected: number, what: string): void {
+  assert.ok(actual !== null, `${what} is null`);
+  const tol = expected * 1e-3 + 1e-6;
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} not within ${tol} of ${expected}`);
+}
+
+void test('statistics of a results file in our schema match the known data', async (t) => {
+  const { dir, cleanup } = tempDir('ours');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const rows = knownResults();
+  const { summary, htmlPath, summaryPath } = await writeReport({ dbPath: db, outDir: join(dir, 'out') });
+
+  assert.equal(summary.transactions, 1000);
+  assert.equal(summary.errors, 100);
+  assert.equal(summary.error_rate, 0.1);
+  assert.equal(summary.started_at, START);
+  assert.equal(summary.finished_at, START + 12);
+  assert.equal(summary.duration, 12);
+  assert.equal(summary.interval, 2, 'the run row results_ts_interval is the default');
+  assert.equal(summary.outcome, 'completed');
+  assert.equal(summary.project, 'shop-checkout');
+
+  const times = rows.map((r) => r.scriptrun_time).sort((a, b) => a - b);
+  const all = summary.all;
+  assert.equal(all.count, 1000);
+  assert.equal(all.errors, 100);
+  near(all.min, 0.001, 'min');
+  near(all.max, 1, 'max');
+  near(all.avg, times.reduce((a, b) => a + b, 0) / 1000, 'avg');
+  const mean = 0.5005;
+  near(all.stdev, Math.sqrt(times.reduce((a, v) => a + (v - mean) ** 2, 0) / 1000), 'stdev');
+  for (const p of [50, 80, 90, 95, 99] as const) {
+    near(all[`p${p}`], exactPercentile(times, p), `p${p}`);
+  }
+  near(all.rate, 1000 / 9.99, 'rate over first..last result');
+
+  assert.equal(summary.timers.length, 1);
+  const login = summary.timers[0]!;
+  assert.equal(login.name, 'login');
+  assert.equal(login.count, 500);
+  assert.equal(login.errors, 100, 'every failing result (i%10==0) has the login timer');
+  const loginTimes = rows
+    .filter((r) => 'login' in r.custom_timers)
+    .map((r) => r.custom_timers.login!)
+    .sort((a, b) => a - b);
+  near(login.p95, exactPercentile(loginTimes, 95), 'login p95');
+  near(login.max, 0.0999, 'login max');
+
+  // Turrets: canons, dead marks, accounting and per-turret result counts.
+  const [alpha, beta, gamma] = summary.turrets;
+  assert.deepEqual(
+    summary.turrets.map((x) => [x.name, x.canons, x.status, x.dead, x.results_in_file]),
+    [
+      ['alpha', 10, 'ready', false, 334],
+      ['beta', 20, 'lost', true, 333],
+      ['gamma', 5, 'killed', true, 0],
+    ],
+  );
+  assert.equal(alpha!.missing, 3);
+  assert.equal(beta!.missing, null);
+  assert.equal(gamma!.updated_at, START + 9);
+  assert.equal(summary.unattributed_results, 333);
+
+  assert.equal(summary.rejects?.total, 3);
+  assert.deepEqual(summary.rejects?.top[0], {
+    code: 'not_json',
+    reason: 'frame is not JSON (spec 3.2)',
+    count: 2,
+    first: START + 1,
+    last: START + 2,
+  });
+
+  assert.deepEqual(
+    summary.error_messages.map((e) => [e.message, e.count, e.first, e.last]),
+    [
+      ['HTTP 500', 50, START, START + 980 * 0.01],
+      ['timeout, after "5 s"\nat line 3', 50, START + 0.1, START + 990 * 0.01],
+    ],
+  );
+
+  // summary.json is what was returned; report.html embeds the page's own data only.
+  const onDisk = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+  assert.deepEqual(onDisk, JSON.parse(JSON.stringify(summary)));
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.doesNotMatch(
+    html,
+    /<script[^>]+src=|<link[^>]+href=|@import|url\(\s*['"]?https?:/i,
+    'no external resource',
+  );
+  assert.match(html, /var uPlot=/, 'uPlot is inlined');
+  assert.match(html, /Content-Security-Policy/);
+});
+
+void test('interval details: counts, errors and percentiles per interval', async (t) => {
+  const { dir, cleanup } = tempDir('intervals');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const { htmlPath } = await writeReport({ dbPath: db, outDir: dir, intervalSeconds: 1 });
+  const html = readFileSync(htmlPath, 'utf8');
+  const data = JSON.parse(
+    /<script type="application\/json" id="oct-data">(.*?)<\/script>/s.exec(html)![1]!,
+  ) as {
+    interval: number;
+    series: { name: string; t: number[]; rate: number[]; errors: number[]; p50: number[] }[];
+  };
+  assert.equal(data.interval, 1);
+  const all = data.series[0]!;
+  // Results are 10 ms apart from START: 100 per 1 s interval, 10 of them failing.
+  assert.deepEqual(
+    all.t,
+    Array.from({ length: 10 }, (_, i) => START + i),
+  );
+  assert.deepEqual(all.rate, Array(10).fill(100));
+  assert.deepEqual(all.errors, Array(10).fill(10));
+  // Interval i holds scriptrun_time (100i+1 .. 100i+100) ms: p50 is 100i+50 ms within 1 %.
+  all.p50.forEach((v, i) => {
+    const expected = 100 * i + 50;
+    assert.ok(Math.abs(v - expected) <= expected * 0.01 + 0.001, `interval ${i} p50 ${v} vs ${expected}`);
+  });
+  assert.deepEqual(
+    data.series.map((s) => s.name),
+    ['All transactions', 'login'],
+  );
+});
+
+void test('a results file in the original OCT layout rebuilds with its config interval', async (t) => {
+  const { dir, cleanup } = tempDir('legacy');
+  t.after(cleanup);
+  writeLegacyStore(join(dir, 'results.sqlite'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ run_time: 6, results_ts_interval: '3', turrets: [] }));
+  const { summary, htmlPath } = await rebuildReport(dir, { configPath: config });
+  assert.equal(htmlPath, join(dir, 'report.html'));
+  assert.equal(summary.layout, 'oct-legacy');
+  assert.equal(summary.transactions, 60);
+  assert.equal(summary.errors, 6);
+  assert.equal(summary.interval, 3);
+  assert.equal(summary.started_at, 1463062981, 'no run table: the first result');
+  assert.equal(summary.finished_at, 1463062986);
+  assert.equal(summary.rejects, null);
+  assert.equal(summary.unattributed_results, 60);
+  near(summary.all.p50, 3.0, 'p50');
+  near(summary.all.p90, 5.4, 'p90');
+  assert.equal(summary.timers[0]?.name, 'home');
+  assert.equal(summary.timers[0]?.count, 60);
+  const [turret] = summary.turrets;
+  assert.equal(turret?.canons, 30, 'cannons is read as canons');
+  assert.equal(turret?.dead, true, '"Killed" is a dead state');
+  assert.equal(turret?.updated_at, Date.UTC(2016, 4, 12, 14, 23, 1, 500) / 1000);
+  assert.equal(turret?.updated_at_text, '2016-05-12 14:23:01.500000');
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.match(html, /original OCT layout/);
+  assert.match(html, /2016-05-12 14:23:01\.500000 <small class="muted">\(as stored, zone not recorded\)/);
+});
+
+void test('an empty results file still gives a report', async (t) => {
+  const { dir, cleanup } = tempDir('empty');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db, []);
+  const { summary } = await writeReport({ dbPath: db, outDir: dir });
+  assert.equal(summary.transactions, 0);
+  assert.equal(summary.all.p50, null);
+  assert.equal(summary.started_at, START);
+});
+
+void test('a long run gets a wider interval, and the report says so', async (t) => {
+  const { dir, cleanup } = tempDir('wide');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  // Two results 10,000 s apart at interval 1 s would need 10,001 intervals.
+  writeOurStore(db, [
+    { turret_name: 'alpha', epoch: START, scriptrun_time: 0.1, error: '', custom_timers: {} },
+    { turret_name: 'alpha', epoch: START + 10_000, scriptrun_time: 0.2, error: '', custom_timers: {} },
+  ]);
+  const { summary } = await writeReport({ dbPath: db, outDir: dir, intervalSeconds: 1 });
+  assert.equal(summary.interval, 10);
+  assert.equal(summary.interval_requested, 1);
+  assert.match(summary.notes.join('\n'), /widened from 1 s to 10 s/);
+});
+
+void test('bad input gives one-line errors naming the file', async (t) => {
+  const { dir, cleanup } = tempDir('bad');
+  t.after(cleanup);
+  const missing = join(dir, 'nope.sqlite');
+  await assert.rejects(writeReport({ dbPath: missing, outDir: dir }), (e: Error) => {
+    return e instanceof ReportError && e.message === `${missing}: results file not found`;
+  });
+  const notDb = join(dir, 'text.sqlite');
+  writeFileSync(notDb, 'hello, this is not a database'.repeat(100));
+  await assert.rejects(
+    writeReport({ dbPath: notDb, outDir: dir }),
+    /text\.sqlite: cannot (open|read) as SQLite/,
+  );
+  await assert.rejects(
+    writeReport({ dbPath: notDb, outDir: dir, intervalSeconds: 0 }),
+    /interval must be a positive number/,
+  );
+  const config = join(dir, 'config.json');
+  writeFileSync(config, '{"results_ts_interval": -1}');
+  await assert.rejects(
+    rebuildReport(dir, { configPath: config }),
+    /config\.json: results_ts_interval must be a positive number/,
+  );
+  await assert.rejects(rebuildReport(join(dir, 'none')), /results directory not found/);
+});
+
+void test('a scan split with a worker thread gives the same statistics as one thread', async (t) => {
+  const { dir, cleanup } = tempDir('parallel');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const file = openResultsFile(db);
+  t.after(() => file.db.close());
+  const one = await scanResults(file, 1, START, { parallelMinRows: Infinity });
+  const two = await scanResults(file, 1, START, { parallelMinRows: 0 });
+  assert.equal(one.threads, 1);
+  assert.equal(two.threads, 2);
+  const model = (scan: typeof one) =>
+    buildModel({
+      scan,
+      run: null,
+      turrets: [],
+      rejects: null,
+      resultsFile: 'x',
+      layout: 'oct-ts',
+      generator: 'g',
+    });
+  const a = model(one);
+  const b = model(two);
+  assert.deepEqual(
+    b.series.map((s) => s.intervals),
+    a.series.map((s) => s.intervals),
+  );
+  const strip = (s: RunSummary['all']) => ({
+    ...s,
+    avg: Number(s.avg?.toPrecision(12)),
+    stdev: Number(s.stdev?.toPrecision(12)),
+  });
+  assert.deepEqual(b.summary.timers.map(strip), a.summary.timers.map(strip));
+  assert.deepEqual(strip(b.summary.all), strip(a.summary.all));
+  assert.deepEqual(b.summary.error_messages, a.summary.error_messages);
+  assert.deepEqual([...two.perTurret].sort(), [...one.perTurret].sort());
+});
