@@ -1,0 +1,115 @@
+/**
+ * Loading a user's transaction script (JavaScript or TypeScript ES module, no build step) and
+ * adapting its two accepted shapes, a `Transaction` class or a default function, to one interface.
+ */
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResolvedTurretConfig } from '@oct/protocol';
+import type {
+  CustomTimers,
+  TransactionClass,
+  TransactionContext,
+  TransactionFunction,
+  TransactionInstance,
+} from './transaction.js';
+
+/** One canon's transaction, whichever shape the script has. */
+export interface CanonTransaction {
+  setup(): unknown;
+  /** Starts one run with fresh timers; returns what the script returned (maybe a promise). */
+  run(): unknown;
+  /** The timers the last run set. */
+  timers(): CustomTimers;
+  tearDown(): unknown;
+}
+
+/** A loaded script: makes one transaction per canon. */
+export type TransactionFactory = (
+  config: ResolvedTurretConfig,
+  context: TransactionContext,
+) => CanonTransaction;
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/** Imports the script at absolute path `file`; TypeScript goes through tsx. Throws a one-line Error. */
+export async function loadScript(file: string): Promise<TransactionFactory> {
+  let mod: Record<string, unknown>;
+  try {
+    if (TS_EXTENSIONS.has(extname(file))) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    } else {
+      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    }
+  } catch (e) {
+    throw new Error(`cannot load script ${file}: ${errorText(e)}`);
+  }
+  return adapt(mod, file);
+}
+
+function adapt(mod: Record<string, unknown>, file: string): TransactionFactory {
+  // tsx may wrap a CommonJS-looking module in `default`; look one level down too.
+  const nested =
+    mod.default !== null && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : {};
+  const cls = mod.Transaction ?? nested.Transaction;
+  if (typeof cls === 'function') return classFactory(cls as TransactionClass);
+  const fn = mod.default ?? nested.default;
+  if (typeof fn === 'function') {
+    if (isClass(fn)) return classFactory(fn as TransactionClass);
+    return functionFactory(fn as TransactionFunction);
+  }
+  throw new Error(
+    `script ${file} exports neither a class "Transaction" nor a default function (see the @oct/turret README)`,
+  );
+}
+
+function isClass(fn: unknown): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+function classFactory(Cls: TransactionClass): TransactionFactory {
+  return (config, context) => {
+    const tx: TransactionInstance = new Cls(config, context);
+    if (typeof tx.run !== 'function') throw new Error('the Transaction class has no run() method');
+    return {
+      setup: () => tx.setup?.(),
+      run: () => {
+        tx.customTimers = {};
+        return tx.run();
+      },
+      timers: () => tx.customTimers,
+      tearDown: () => tx.tearDown?.(),
+    };
+  };
+}
+
+function functionFactory(fn: TransactionFunction): TransactionFactory {
+  return (config, context) => {
+    let customTimers: CustomTimers = {};
+    return {
+      setup: () => undefined,
+      run: () => {
+        customTimers = {};
+        return fn({ config, context, customTimers });
+      },
+      timers: () => customTimers,
+      tearDown: () => undefined,
+    };
+  };
+}
+
+/** A non-empty one-line text for anything thrown (spec 7.1: `error` is non-empty). */
+export function errorText(e: unknown): string {
+  let text: string;
+  if (e instanceof Error) text = e.message ? `${e.name}: ${e.message}` : e.name;
+  else if (typeof e === 'string') text = e;
+  else {
+    try {
+      text = JSON.stringify(e) ?? String(e);
+    } catch {
+      text = String(e);
+    }
+  }
+  text = text.replace(/\s*\n\s*/g, ' ').trim();
+  return text === '' ? 'Error' : text;
+}

@@ -1,0 +1,359 @@
+/**
+ * The turret: owns the SUB and PUSH sockets, the state machine of spec 4 and 6, and the worker pool
+ * that fires the canons.
+ *
+ * ```
+ * HQ PUB  -- commands -->  turret SUB  (subscribed to "", spec 2.2)
+ * HQ PULL <-- statuses, results --  turret PUSH  (spec 2.3)
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Push, Subscriber } from 'zeromq';
+import {
+  CAPABILITIES,
+  PROTOCOL_VERSION,
+  decodeCommand,
+  encodeTurretMessage,
+  isAddressedTo,
+  type ResolvedTurretConfig,
+  type StatusMessage,
+  type TurretState,
+} from '@oct/protocol';
+import { Outbox } from './outbox.js';
+import { WorkerPool } from './pool.js';
+import { ResultSink, type Extensions } from './results.js';
+import type { TransactionContext } from './transaction.js';
+
+/** Exit codes of a turret process (also what `stopped` resolves to). */
+export const EXIT = {
+  /** Closed by its owner (close(), or SIGINT/SIGTERM for the CLI). */
+  closed: 0,
+  /** Killed by the HQ (spec 4.4); 1 as the legacy turret does. */
+  killed: 1,
+  /** Bad command line or config (CLI only). */
+  usage: 2,
+  /** Could not go on, e.g. the script failed to load (spec 7.2). */
+  aborted: 3,
+} as const;
+
+/** Canons get this long to finish their current transaction after `stop` (spec 4.3). */
+export const STOP_GRACE_MS = 5000;
+/**
+ * Tear-downs get this long in all. With the grace time and a worker's replacement, `ready` still
+ * comes within the 10 s of spec 4.3.1.
+ */
+export const TEARDOWN_MS = 3000;
+/** While ready, the turret repeats its status this often (spec 6.2). */
+export const READY_REPEAT_MS = 2000;
+/**
+ * ZeroMQ's own send queue (sndhwm), in frames: a frame is one result or a batch of up to 1000. The
+ * outbox in front of it holds the rest and pauses the canons, so this only needs to keep the pipe full.
+ */
+const SEND_HWM = 100;
+/** How long pending frames may take to leave at exit (kill must exit within 2 s, spec 4.4). */
+const EXIT_FLUSH_MS = 800;
+
+/** The config names an HQ address ZeroMQ cannot connect to (thrown by startTurret). */
+export class TurretConfigError extends Error {
+  override name = 'TurretConfigError';
+}
+
+export interface TurretOptions {
+  /** Directory the config's relative paths (`script`) are resolved against. */
+  configDir: string;
+  /** Where one-line diagnostics go; stderr by default. */
+  log?: (line: string) => void;
+}
+
+/** A running turret. */
+export interface Turret {
+  /** This process lifetime's identity; the topic of direct orders (spec 3.1). */
+  readonly uuid: string;
+  /** The current state (spec 5.2). */
+  readonly state: TurretState;
+  /** Resolves with the exit code once the turret is done: 1 killed, 3 aborted, 0 closed. */
+  readonly stopped: Promise<number>;
+  /** Shuts the turret down at once (no status sent); resolves when sockets and workers are closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a turret: connects to the HQ, loads the script in the worker threads, then reports `ready`
+ * and obeys commands. Never throws for a script problem: that ends in an `aborted` status (spec 7.2).
+ * Throws TurretConfigError when `hq_address` is not an address at all.
+ */
+export function startTurret(config: ResolvedTurretConfig, options: TurretOptions): Turret {
+  return new TurretImpl(config, options);
+}
+
+class TurretImpl implements Turret {
+  readonly uuid = randomUUID();
+  state: TurretState = 'initialized';
+  readonly stopped: Promise<number>;
+
+  private readonly log: (line: string) => void;
+  private readonly sub = new Subscriber({ linger: 0 });
+  private readonly push = new Push({ sendHighWaterMark: SEND_HWM, linger: EXIT_FLUSH_MS });
+  private readonly outbox: Outbox;
+  private readonly sink: ResultSink;
+  private readonly pool: WorkerPool;
+  private ext: Extensions = { batch: false, protobuf: false, accounting: false };
+  private context: TransactionContext = {};
+  private stopping = false;
+  private pendingStart = false;
+  private hasStarted = false;
+  private finished = false;
+  private readyTimer: NodeJS.Timeout | undefined;
+  private resolveStopped!: (code: number) => void;
+  private readonly loggedOnce = new Set<string>();
+
+  constructor(
+    private readonly config: ResolvedTurretConfig,
+    options: TurretOptions,
+  ) {
+    this.log = options.log ?? ((line) => process.stderr.write(`oct-turret: ${line}\n`));
+    this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.outbox = new Outbox(
+      this.push,
+      (high) => (high ? this.pool.pause() : this.pool.resume()),
+      (line) => this.log(line),
+    );
+    this.sink = new ResultSink(config.name, this.uuid, this.outbox, () => this.ext);
+    this.pool = new WorkerPool(
+      Math.max(1, config.workers ?? 1),
+      { scriptPath: resolve(options.configDir, config.script), config },
+      {
+        results: (results) => {
+          if (this.state === 'running') this.sink.add(results);
+        },
+        log: (line) => this.log(line),
+        fatal: (reason) => this.abort(reason),
+      },
+    );
+    const host = config.hq_address.includes(':') ? `[${config.hq_address}]` : config.hq_address;
+    try {
+      this.sub.connect(`tcp://${host}:${config.hq_publisher}`);
+      this.sub.subscribe(''); // broadcasts and direct orders alike (spec 2.2); the topic is checked below
+      this.push.connect(`tcp://${host}:${config.hq_rc}`);
+    } catch (e) {
+      this.sub.close();
+      this.push.close();
+      throw new TurretConfigError(
+        `turret.hq_address "${config.hq_address}" (ports ${config.hq_publisher}, ${config.hq_rc}) is not a usable address: ${(e as Error).message}`,
+      );
+    }
+    void this.receive();
+    void this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    this.sendStatus(); // initialized (spec 6.1)
+    try {
+      await this.pool.load();
+    } catch (e) {
+      this.abort((e as Error).message);
+      return;
+    }
+    if (this.finished) return;
+    this.becomeReady();
+  }
+
+  private becomeReady(): void {
+    this.state = 'ready';
+    this.sendStatus();
+    clearInterval(this.readyTimer);
+    this.readyTimer = setInterval(() => {
+      if (this.state === 'ready' && !this.stopping) this.sendStatus();
+    }, READY_REPEAT_MS);
+  }
+
+  private async receive(): Promise<void> {
+    while (!this.sub.closed) {
+      let frame: Buffer;
+      try {
+        [frame] = (await this.sub.receive()) as [Buffer];
+      } catch (e) {
+        if (!this.sub.closed) this.log(`receiving commands failed: ${(e as Error).message}`);
+        return;
+      }
+      try {
+        this.onFrame(frame);
+      } catch (e) {
+        // A turret never dies of a command (spec 4.6, 4.7).
+        this.once('handler', `error while handling a command: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const decoded = decodeCommand(frame);
+    if (!decoded.ok) {
+      this.once(
+        `malformed:${decoded.error.code}`,
+        `ignoring a malformed command frame: ${decoded.error.message} (spec 4.7)`,
+      );
+      return;
+    }
+    const { topic, command, known } = decoded.value;
+    if (!isAddressedTo(topic, this.uuid)) return; // another turret's direct order (spec 3.1.2)
+    if (!known) {
+      this.once(`unknown:${command.command}`, `ignoring unknown command "${command.command}" (spec 4.6)`);
+      return;
+    }
+    if (this.finished) return;
+    switch (command.command) {
+      case 'status_request':
+        this.negotiate(command.msg);
+        this.sendStatus();
+        return;
+      case 'start':
+        this.start();
+        return;
+      case 'stop':
+        if (this.state === 'running' && !this.stopping) void this.stop();
+        else if (!this.stopping) this.sendStatus();
+        this.pendingStart = false;
+        return;
+      case 'kill':
+        void this.kill();
+        return;
+      case 'set_transaction_context':
+        this.context = command.msg ?? {};
+        this.sendStatus();
+        return;
+    }
+  }
+
+  /** Uses the extensions both sides advertised (spec 8.2, 8.3); a bare status_request changes nothing. */
+  private negotiate(msg: unknown): void {
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return;
+    const ad = msg as { protocol?: unknown; capabilities?: unknown };
+    if (typeof ad.protocol !== 'string' || !ad.protocol.startsWith('1.')) return;
+    const theirs = Array.isArray(ad.capabilities) ? ad.capabilities : [];
+    const both = (c: string): boolean =>
+      theirs.includes(c) && (CAPABILITIES as readonly string[]).includes(c);
+    const next: Extensions = {
+      batch: both('batch'),
+      protobuf: both('batch') && both('protobuf'),
+      accounting: both('accounting'),
+    };
+    if (next.batch !== this.ext.batch || next.protobuf !== this.ext.protobuf) this.sink.flush();
+    this.ext = next;
+  }
+
+  private start(): void {
+    if (this.stopping) {
+      this.pendingStart = true; // obeyed once the stop is done, as the legacy turret does
+      return;
+    }
+    if (this.state !== 'ready') {
+      this.sendStatus(); // a start while running is ignored (spec 4.2.1)
+      return;
+    }
+    this.state = 'running';
+    this.hasStarted = true;
+    this.sink.reset();
+    const startAbsMs = performance.timeOrigin + performance.now();
+    this.pool.start(this.config.canons, this.config.rampup, this.context, startAbsMs);
+    this.sendStatus();
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
+    this.sendStatus();
+    try {
+      await this.pool.stop(STOP_GRACE_MS, TEARDOWN_MS);
+    } catch (e) {
+      this.abort(`stopping the canons failed: ${(e as Error).message}`);
+      return;
+    }
+    if (this.finished) return;
+    this.sink.flush();
+    this.stopping = false;
+    this.becomeReady(); // results in flight are queued before this status (spec 4.3, 4.3.1)
+    if (this.pendingStart) {
+      this.pendingStart = false;
+      this.start();
+    }
+  }
+
+  private async kill(): Promise<void> {
+    this.sink.discard();
+    // The queue is in order, so the dropped results are the last ones: the sent seqs stay gapless.
+    this.sink.sent -= this.outbox.dropResults();
+    this.state = 'killed';
+    this.sendStatus();
+    await this.finish(EXIT.killed);
+  }
+
+  private abort(reason: string): void {
+    if (this.finished) return;
+    this.log(`aborting: ${reason}`);
+    this.state = 'aborted';
+    this.sink.flush();
+    this.sendStatus(reason);
+    void this.finish(EXIT.aborted);
+  }
+
+  private status(reason?: string): StatusMessage {
+    const s: StatusMessage = {
+      turret: this.config.name,
+      status: this.state,
+      uuid: this.uuid,
+      rampup: this.config.rampup,
+      script: this.config.script,
+      canons: this.config.canons,
+      protocol: PROTOCOL_VERSION,
+      capabilities: [...CAPABILITIES],
+    };
+    // Only once a run is over: while running the count still moves (spec 8.6).
+    if (this.ext.accounting && this.hasStarted && this.state !== 'running') s.results_sent = this.sink.sent;
+    if (reason !== undefined) s.reason = reason;
+    return s;
+  }
+
+  private sendStatus(reason?: string): void {
+    if (this.finished) return;
+    this.sink.flush(); // so that results_sent counts every result before this status
+    this.outbox.push(encodeTurretMessage(this.status(reason)));
+  }
+
+  private once(key: string, line: string): void {
+    if (this.loggedOnce.has(key)) return;
+    this.loggedOnce.add(key);
+    this.log(line);
+  }
+
+  /** Sends what is queued (bounded), then closes sockets and workers. */
+  private async finish(code: number): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.readyTimer);
+    const workers = this.pool.close().catch(() => undefined);
+    await this.outbox.drained(EXIT_FLUSH_MS);
+    this.closeSockets();
+    await workers;
+    this.resolveStopped(code);
+  }
+
+  private closeSockets(): void {
+    this.outbox.close();
+    this.sub.close();
+    this.push.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.finished) {
+      await this.stopped;
+      return;
+    }
+    this.finished = true;
+    clearInterval(this.readyTimer);
+    this.sink.discard();
+    this.push.linger = 0;
+    this.closeSockets();
+    await this.pool.close().catch(() => undefined);
+    this.resolveStopped(EXIT.closed);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Worker thread entry: loads the script itself, fires its share of the canons and sends results
+ * back to the main thread in chunks (the main thread owns the sockets).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Firing, Gate } from './firing.js';
+import { ResultChunkWriter } from './result-chunk.js';
+import { loadScript, errorText, type TransactionFactory } from './script.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-messages.js';
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const post = (m: FromWorker): void => port.postMessage(m);
+const log = (line: string): void => post({ type: 'log', line });
+
+/** Results are handed over in chunks: fewer messages, same order. */
+const CHUNK = 1000;
+const FLUSH_MS = 20;
+
+const chunk = new ResultChunkWriter(CHUNK);
+const flush = (): void => {
+  if (chunk.size === 0) return;
+  const results = chunk.take();
+  port.postMessage({ type: 'results', results } satisfies FromWorker, [
+    results.numbers.buffer as ArrayBuffer,
+  ]);
+};
+const emit: ResultChunkWriter['add'] = (...args) => {
+  const full = chunk.add(...args);
+  if (full) flush();
+  return full;
+};
+
+// A script's stray async error (outside run()) must not take the canons down: report it once per text.
+const seen = new Set<string>();
+const stray = (e: unknown): void => {
+  const text = errorText(e);
+  if (seen.has(text)) return;
+  seen.add(text);
+  log(`uncaught error in script (outside a transaction): ${text}`);
+};
+process.on('uncaughtException', stray);
+process.on('unhandledRejection', stray);
+
+let factory: TransactionFactory | undefined;
+let firing: Firing | undefined;
+let flushTimer: NodeJS.Timeout | undefined;
+const gate = new Gate();
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'start':
+      if (!factory || firing) return;
+      firing = new Firing(factory, init.config, m.plan, emit, gate, log);
+      flushTimer = setInterval(flush, FLUSH_MS);
+      firing.start();
+      return;
+    case 'stop': {
+      const current = firing;
+      if (!current) {
+        post({ type: 'stopped', abandoned: 0 });
+        return;
+      }
+      void current
+        .stop(m.graceMs, m.tearDownMs)
+        .catch((e: unknown) => {
+          log(`stop failed: ${errorText(e)}`);
+          return { abandoned: 0 };
+        })
+        .then(({ abandoned }) => {
+          clearInterval(flushTimer);
+          flush();
+          firing = undefined;
+          post({ type: 'stopped', abandoned });
+        });
+      return;
+    }
+    case 'pause':
+      gate.pause();
+      return;
+    case 'resume':
+      gate.resume();
+      return;
+  }
+});
+
+try {
+  factory = await loadScript(init.scriptPath);
+  post({ type: 'loaded' });
+} catch (e) {
+  post({ type: 'load_error', message: e instanceof Error ? e.message : errorText(e) });
+}
