@@ -1,0 +1,117 @@
+Feature: 4. Commands
+  The HQ commands turrets with status_request, start, stop, kill and set_transaction_context.
+  A turret must survive anything else it is sent.
+
+  @clause-4.1 @must
+  Scenario: status_request is answered in every state
+    Spec 4.1 (MUST): "A turret answers every `status_request` with a status message within 1 second, in every state (ready, running, and after stop)."
+    Given a ready turret with 2 canons and the "succeed_with_timer" fixture
+    Then verify a status_request is answered within 1 second with status "ready"
+    When the HQ broadcasts "start"
+    And the turret fires for 1 second
+    Then verify a status_request is answered within 1 second with status "running"
+    And verify a status_request is answered within 1 second with status "running"
+    When the HQ broadcasts "stop"
+    Then verify a status_request is answered within 1 second
+    When the HQ waits for a "ready" status within 10 seconds
+    Then verify a status_request is answered within 1 second with status "ready"
+
+  @clause-4.2 @must
+  Scenario: start makes a ready turret run and send results
+    Spec 4.2 (MUST): "On `start` a ready turret enters `running` and its canons begin firing; results follow."
+    Given a ready turret with 2 canons and the "succeed_with_timer" fixture
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+    And verify a status_request is answered within 1 second with status "running"
+
+  @clause-4.2.1 @must
+  Scenario: a second start while running is ignored
+    Spec 4.2.1 (MUST): "A `start` received while running is ignored: firing continues without restarting."
+    Given a running turret with 1 canon and the "succeed_with_timer" fixture
+    When the turret fires for 1 second
+    And the HQ broadcasts "start"
+    And the turret fires for 1 second
+    Then verify firing continued across the second start without restarting
+
+  @clause-4.3 @must
+  Scenario: stop makes results cease within the bound
+    Spec 4.3 (MUST): "On `stop` a running turret stops firing: canons finish their current transaction, tear-downs run, results in flight are sent, and no result is sent more than 5 seconds after the stop plus the duration of the transaction then in progress."
+    Given a running turret with 2 canons and the "succeed_with_timer" fixture
+    When the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    Then verify no result arrives more than 5 seconds after the stop plus the transaction in progress
+
+  @clause-4.3.1 @clause-6.1 @must
+  Scenario: after stop the turret is ready again and obeys a new start
+    Spec 4.3.1 (MUST): "After `stop` the turret reports `ready` within 10 seconds and obeys a new `start`."
+    Spec 6.1 (MUST): "A turret sends a status message within 5 seconds of starting, and one each time it becomes ready."
+    Given a running turret with 2 canons and the "succeed_with_timer" fixture
+    When the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    Then verify a "ready" status arrives within 10 seconds
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+
+  @clause-4.4 @must
+  Scenario: kill while ready
+    Spec 4.4 (MUST): "On `kill` a turret sends a `killed` status and its process exits within 2 seconds."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts "kill"
+    Then verify a "killed" status arrives within 2 seconds
+    And verify the process exits within 2 seconds of the kill
+
+  @clause-4.4 @must
+  Scenario: kill while running
+    Spec 4.4 (MUST): "On `kill` a turret sends a `killed` status and its process exits within 2 seconds."
+    Given a running turret with 2 canons and the "slow" fixture
+    When the HQ broadcasts "kill"
+    Then verify a "killed" status arrives within 2 seconds
+    And verify the process exits within 2 seconds of the kill
+
+  @clause-4.5 @must
+  Scenario: the transaction context reaches every transaction
+    Spec 4.5 (MUST): "On `set_transaction_context` a turret hands `msg` to every transaction it creates afterwards."
+    Given a ready turret with 2 canons and the "echo_context" fixture
+    When the HQ broadcasts the transaction context {"marker": "m4x5"}
+    And the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+    And verify every result carries the custom timer "ctx_m4x5" equal to 1
+
+  @clause-4.6 @must
+  Scenario: an unknown command is ignored
+    Spec 4.6 (MUST): "A turret ignores a command whose name it does not know, and keeps working."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts a command named "launch_missiles"
+    And the HQ sends a command named "self_destruct" to the turret
+    Then verify the process is still running
+    And verify a status_request is answered within 1 second with status "ready"
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+
+  @clause-4.7 @must
+  Scenario: malformed command frames are survived
+    Spec 4.7 (MUST): "A turret survives a malformed command frame (not UTF-8, not JSON, no space, not an object) and keeps working."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts these malformed frames:
+      | kind                 |
+      | not UTF-8            |
+      | not JSON             |
+      | no space             |
+      | not an object        |
+      | array body           |
+      | no command field     |
+      | command not a string |
+      | empty                |
+    Then verify the process is still running
+    And verify a status_request is answered within 1 second with status "ready"
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+
+  @clause-4.8 @should
+  Scenario: a status follows each command
+    Spec 4.8 (SHOULD): "A turret sends a status message after each command it acts on."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts "start"
+    Then verify a status arrives within 2 seconds
+    When the HQ broadcasts "stop"
+    Then verify a status arrives within 2 seconds

@@ -1,0 +1,42 @@
+/**
+ * The clauses of spec/protocol.adoc as the kit sees them. Clauses about the HQ or receivers, and
+ * the fixture definitions, are not observable from a turret's outside: they are listed here with
+ * the reason, and every other MUST / SHOULD clause has a scenario (checked by test/coverage.test.ts).
+ */
+
+/** Clauses the kit does not check on a turret, with why. */
+export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
+  '2.1': 'about the HQ: it binds PUB and PULL (the kit plays that part)',
+  '3.1.3': 'about the HQ: whom it sends direct orders to',
+  '5.5': 'about receivers: how an HQ classifies turret messages',
+  '5.6': 'about receivers: the legacy forms an HQ accepts',
+  '8.7': 'about the HQ: status_request cadence and lost turrets',
+  '9.2': 'about the project config, read by the HQ',
+  '10.1': 'defines a fixture the turret author writes; used by the scenarios of 5.4 and others',
+  '10.2': 'defines a fixture the turret author writes; used by the scenario of 7.1',
+  '10.3': 'defines a fixture the turret author writes; used by the scenarios of 6.3, 6.4, 6.5',
+  '10.4': 'defines a fixture the turret author writes; used by the scenario of 4.5',
+  '10.5': 'defines a fixture the turret author writes; used by the scenario of 7.2',
+};
+
+/** One numbered clause of the spec. */
+export interface SpecClause {
+  clause: string;
+  level: 'MUST' | 'SHOULD' | 'MAY';
+  /** The extension name for `[ext-NAME]` clauses. */
+  extension?: string;
+  /** The sentence after the level. */
+  text: string;
+}
+
+/** Parses the numbered clauses of spec/protocol.adoc. */
+export function parseClauses(adoc: string): SpecClause[] {
+  const out: SpecClause[] = [];
+  const re = /\[\[clause-([0-9.]+)\]\]\*\[[0-9.]+\]\* \((MUST|SHOULD|MAY)\) (.*)$/gm;
+  for (const m of adoc.matchAll(re)) {
+    const text = m[3]!.trim();
+    const ext = /^\[ext-([a-z]+)\]/.exec(text)?.[1];
+    out.push({ clause: m[1]!, level: m[2] as SpecClause['level'], ...(ext ? { extension: ext } : {}), text });
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+/** Support code the runner points Cucumber at (built to dist/steps/index.js). */
+import { setWorldConstructor } from '@cucumber/cucumber';
+import { ConformanceWorld } from './world.js';
+import './hooks.js';
+import './setup.js';
+import './verify.js';
+
+setWorldConstructor(ConformanceWorld);

@@ -1,0 +1,149 @@
+/**
+ * The scenario's world: the fake HQ, the turret process and what the steps learnt (the turret's
+ * uuid, when each command was sent). Parameters come from runConformance via worldParameters.
+ */
+import { World, type IWorldOptions } from '@cucumber/cucumber';
+import { FakeHq } from '../fake-hq.js';
+import { TurretProcess, type KitTurretConfig } from '../turret-process.js';
+import { VerifyFailure, secs, showFrame } from '../evidence.js';
+import type { Fixtures, FixtureName } from '../fixtures.js';
+
+/** What runConformance hands every scenario (JSON-serialisable). */
+export interface KitParameters {
+  /** The turret command line with a `{config}` placeholder. */
+  turret: string;
+  /** Absolute fixture script paths. */
+  fixtures: Fixtures;
+  /** Seconds added to every time bound, for transport and a loaded machine. */
+  slack: number;
+}
+
+/** The world of one scenario. */
+export class ConformanceWorld extends World<KitParameters> {
+  hq: FakeHq | undefined;
+  turret: TurretProcess | undefined;
+  config: KitTurretConfig | undefined;
+  /** The uuid from the turret's first status. */
+  uuid: string | undefined;
+  /** Capabilities the HQ advertises in status_request (spec 8.2). */
+  hqCapabilities: string[] = [];
+  /** performance.now() at the start of the scenario: transcript times are relative to it. */
+  readonly origin = performance.now();
+  /** When each command was last sent. */
+  readonly lastSent = new Map<string, number>();
+  /** When any command was last sent. */
+  lastCommandAt = 0;
+  /** The clauses this scenario checks (from its @clause- tags), e.g. "4.3, 6.1". */
+  clause = '?';
+
+  constructor(options: IWorldOptions<KitParameters>) {
+    super(options);
+  }
+
+  /** Slack in ms. */
+  get slackMs(): number {
+    return (this.parameters.slack ?? 0.25) * 1000;
+  }
+
+  /** Binds the fake HQ if it is not yet listening. */
+  async ensureHq(ports?: { publish: number; rc: number }): Promise<FakeHq> {
+    if (!this.hq) {
+      this.hq = new FakeHq();
+      await this.hq.listen(ports);
+    }
+    return this.hq;
+  }
+
+  /** The turret config for a fixture, with the ports of the fake HQ filled in later. */
+  configure(canons: number, rampup: number, fixture: string): void {
+    const script = this.parameters.fixtures[fixture as FixtureName];
+    if (!script) throw new Error(`the kit has no fixture named "${fixture}"`);
+    this.config = {
+      name: 'conformance',
+      canons,
+      rampup,
+      script,
+      hq_address: '127.0.0.1',
+      hq_publisher: 0,
+      hq_rc: 0,
+    };
+  }
+
+  /** Writes the config with the given ports and launches the turret command. */
+  launch(publish: number, rc: number): TurretProcess {
+    if (!this.config) throw new Error('no turret configured');
+    this.turret = new TurretProcess(this.parameters.turret);
+    this.turret.writeConfig({ ...this.config, hq_publisher: publish, hq_rc: rc });
+    this.turret.launch();
+    return this.turret;
+  }
+
+  /** The msg of a status_request: the HQ's advertisement, or null when it advertises nothing. */
+  statusRequestMsg(): unknown {
+    return this.hqCapabilities.length === 0 ? null : { protocol: '1.0', capabilities: this.hqCapabilities };
+  }
+
+  /** Default msg of each command, as the OCT HQ sends it. */
+  defaultMsg(command: string): unknown {
+    switch (command) {
+      case 'status_request':
+        return this.statusRequestMsg();
+      case 'start':
+        return 'open fire';
+      case 'stop':
+        return 'premature stop';
+      case 'set_transaction_context':
+        return {};
+      default:
+        return null;
+    }
+  }
+
+  /** Sends a command (broadcast unless topic) and records when. */
+  async command(command: string, topic = '', extra: Record<string, unknown> = {}): Promise<number> {
+    const hq = this.requireHq();
+    const at = performance.now();
+    await hq.send(command, this.defaultMsg(command), topic, extra);
+    this.lastSent.set(command, at);
+    this.lastCommandAt = at;
+    return at;
+  }
+
+  requireHq(): FakeHq {
+    if (!this.hq) throw new Error('the HQ is not listening (a Given step is missing)');
+    return this.hq;
+  }
+
+  requireTurret(): TurretProcess {
+    if (!this.turret) throw new Error('no turret was launched (a Given step is missing)');
+    return this.turret;
+  }
+
+  /** Time of the last `command`, or fails the step. */
+  sentAt(command: string): number {
+    const at = this.lastSent.get(command);
+    if (at === undefined) throw new Error(`the scenario never sent "${command}"`);
+    return at;
+  }
+
+  /** Fails with the clause, what was expected, and the evidence. */
+  fail(clause: string, expected: string, observed: string): never {
+    throw new VerifyFailure(`(spec ${clause}) expected: ${expected}\nobserved: ${observed}`);
+  }
+
+  /** The last few frames received, as evidence of what did arrive instead. */
+  lastFrames(n = 3, since = 0): string {
+    const hq = this.requireHq();
+    const frames = hq.received.filter((r) => r.at >= since).slice(-n);
+    if (frames.length === 0)
+      return since > 0 ? 'nothing was received in that time' : 'nothing was ever received';
+    return `last received:\n  ${frames.map((r) => showFrame(r, this.origin)).join('\n  ')}`;
+  }
+
+  /** A note about the process having exited, when it has. */
+  exitNote(): string {
+    const exit = this.turret?.exit;
+    if (!exit) return '';
+    return `\nthe turret process exited at +${secs(exit.at - this.origin)} with ${exit.signal ?? `code ${String(exit.code)}`}`;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The turret under test as a process: the kit writes its config into a temp dir, runs the user's
+ * command line (with `{config}` replaced by the config path) in its own process group, and kills
+ * the whole group at the end of the scenario so no canon outlives it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The turret config the kit writes (spec 9.1). */
+export interface KitTurretConfig {
+  name: string;
+  canons?: number;
+  cannons?: number;
+  rampup: number;
+  script: string;
+  hq_address: string;
+  hq_publisher: number;
+  hq_rc: number;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** performance.now() when the process exited. */
+  at: number;
+}
+
+const TAIL = 4000;
+
+/** Every turret process group still alive, so an interrupted run leaves none behind. */
+const live = new Set<TurretProcess>();
+
+/** Kills every turret process group the kit started and has not cleaned up yet (synchronous). */
+export function killAllTurrets(): void {
+  for (const t of live) {
+    t.killGroup();
+    rmSync(t.dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
+// Turrets run in their own process group, so a Ctrl-C on the terminal does not reach them.
+process.on('exit', killAllTurrets);
+
+/** One turret process launched by the kit. */
+export class TurretProcess {
+  readonly dir = mkdtempSync(join(tmpdir(), 'oct-conformance-'));
+  readonly configPath = join(this.dir, 'turret.json');
+  private child: ChildProcess | undefined;
+  private output = '';
+  exit: Exit | undefined;
+  /** performance.now() at launch. */
+  launchedAt = 0;
+  readonly exited: Promise<Exit>;
+  private resolveExit!: (e: Exit) => void;
+
+  constructor(readonly commandTemplate: string) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  /** Writes the config file. */
+  writeConfig(config: KitTurretConfig): void {
+    writeFileSync(this.configPath, JSON.stringify(config, null, 2));
+  }
+
+  /** The command line that is run. */
+  get commandLine(): string {
+    return this.commandTemplate.split('{config}').join(shellQuote(this.configPath));
+  }
+
+  /** Starts the process detached, in its own process group. */
+  launch(): void {
+    this.launchedAt = performance.now();
+    const child = spawn('/bin/sh', ['-c', this.commandLine], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: this.dir,
+    });
+    this.child = child;
+    live.add(this);
+    const keep = (chunk: Buffer): void => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-TAIL);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('error', (e) => {
+      this.output += `\n[kit] could not run the turret command: ${e.message}`;
+    });
+    child.on('exit', (code, signal) => {
+      this.exit = { code, signal, at: performance.now() };
+      this.resolveExit(this.exit);
+    });
+  }
+
+  /** The last few KB the turret wrote to stdout and stderr. */
+  get outputTail(): string {
+    return this.output;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.exit === undefined;
+  }
+
+  /** Resolves with the exit, or undefined if the process is still alive after `timeoutMs`. */
+  async waitExit(timeoutMs: number): Promise<Exit | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>(
+      (resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)),
+    );
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** Kills the whole process group (the shell, the turret and anything it spawned), removes the dir. */
+  async destroy(): Promise<void> {
+    this.killGroup();
+    live.delete(this);
+    if (this.child?.pid !== undefined && this.exit === undefined) await this.waitExit(5000);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** SIGKILL to the whole process group (the shell, the turret and anything it spawned). */
+  killGroup(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
+  }
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

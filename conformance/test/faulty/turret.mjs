@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// A small turret written from spec/protocol.adoc, used to prove the kit: with no fault it should
+// pass every scenario; `--fault=<name>` breaks exactly one rule so the kit must name that clause.
+// Usage: node turret.mjs <config.json> [--fault=<name>]
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import * as zmq from 'zeromq';
+import { decodeCommand, encodeProtobufBatch, isAddressedTo } from '@oct/protocol';
+
+const configPath = process.argv[2];
+const fault = (process.argv.find((a) => a.startsWith('--fault=')) ?? '--fault=none').slice(8);
+const config = JSON.parse(readFileSync(configPath, 'utf8'));
+const canons = fault === 'one-canon' ? 1 : Number(config.canons ?? config.cannons ?? 1);
+const rampup = fault === 'no-rampup' ? 0 : Number(config.rampup ?? 0);
+const uuid = randomUUID();
+const capabilities = ['batch', 'protobuf', 'accounting'];
+let hqCaps = [];
+let state = 'ready';
+let context = {};
+let resultsSent = null;
+
+const push = new zmq.Push({ linger: 2000 });
+const sub = new zmq.Subscriber();
+push.connect(`tcp://${config.hq_address}:${config.hq_rc}`);
+sub.connect(`tcp://${config.hq_address}:${config.hq_publisher}`);
+sub.subscribe('');
+
+let chain = Promise.resolve();
+const send = (text) => (chain = chain.then(() => push.send(text)).catch(() => undefined));
+const both = (cap) => capabilities.includes(cap) && (hqCaps.includes(cap) || fault === 'batch-always');
+
+function status(word = state) {
+  if (fault === 'no-status') return;
+  if (fault === 'bad-word' && word === 'running') word = 'busy';
+  const m = {
+    turret: config.name,
+    status: fault === 'uppercase' ? word.toUpperCase() : word,
+    uuid,
+    rampup,
+    script: config.script,
+    canons,
+  };
+  if (fault === 'bad-status') delete m.rampup;
+  if (fault !== 'no-protocol') Object.assign(m, { protocol: '1.0', capabilities });
+  if (resultsSent !== null && both('accounting'))
+    m.results_sent = fault === 'seq-gap' ? resultsSent + 1 : resultsSent;
+  send(JSON.stringify(m));
+}
+
+let Transaction;
+try {
+  ({ Transaction } = await import(pathToFileURL(resolve(dirname(configPath), config.script)).href));
+} catch (e) {
+  status('aborted');
+  send(
+    JSON.stringify({
+      turret: config.name,
+      status: 'aborted',
+      uuid,
+      rampup,
+      script: config.script,
+      canons,
+      protocol: '1.0',
+      capabilities,
+      reason: String(e),
+    }),
+  );
+  await chain;
+  await new Promise((r) => setTimeout(r, 300));
+  process.exit(fault === 'abort-exit-zero' ? 0 : 1);
+}
+
+if (fault !== 'late-status') status();
+else setTimeout(() => status(), 7000);
+const heartbeat = setInterval(() => {
+  if (fault === 'late-status' && performance.now() < 7000) return;
+  if (state === 'ready' && fault !== 'no-heartbeat') status();
+}, 2000);
+
+// Firing
+let firing = null; // { t0, seq, buffer, canonsDone: Promise[] , stopped }
+function emit(run, result) {
+  if (both('accounting')) result.seq = fault === 'seq-gap' && run.seq === 3 ? ++run.seq : run.seq;
+  run.seq += 1;
+  run.sent += 1;
+  if (both('batch')) run.buffer.push(result);
+  else {
+    send(JSON.stringify({ turret_name: config.name, uuid, ...result }));
+    if (fault === 'duplicate-results') send(JSON.stringify({ turret_name: config.name, uuid, ...result }));
+  }
+}
+function flush(run) {
+  if (run.buffer.length === 0) return;
+  const batch = { turret_name: config.name, uuid, results: run.buffer.splice(0) };
+  if (fault === 'bad-batch') delete batch.uuid;
+  if (both('protobuf'))
+    chain = chain.then(() => push.send(Buffer.from(encodeProtobufBatch(batch)))).catch(() => undefined);
+  else send(JSON.stringify(batch));
+}
+async function canon(run, i) {
+  await new Promise((r) => setTimeout(r, (i * rampup * 1000) / canons));
+  while (!run.stopped) {
+    const txn = new Transaction(config, fault === 'no-context' ? {} : context);
+    await txn.setup?.();
+    while (!run.stopped) {
+      txn.customTimers = {};
+      const t = performance.now();
+      const epoch = Date.now() / 1000;
+      let error = '';
+      try {
+        await txn.run();
+      } catch (e) {
+        error = fault === 'empty-error' ? '' : String(e?.message ?? e) || 'error';
+        if (fault === 'error-kills-canon') run.stopped = true;
+      }
+      const result = {
+        elapsed: (t - run.t0) / 1000,
+        epoch,
+        scriptrun_time: (performance.now() - t) / 1000,
+        error: fault === 'error-on-success' && error === '' ? 'none' : error,
+        custom_timers: fault === 'drop-timers' ? {} : { ...txn.customTimers },
+      };
+      if (fault === 'malformed-results') result.scriptrun_time = 'fast';
+      if (fault === 'no-turret-name') {
+        send(JSON.stringify(result));
+        continue;
+      }
+      emit(run, result);
+    }
+    await txn.tearDown?.();
+  }
+}
+function start() {
+  const run = { t0: performance.now(), seq: 0, sent: 0, buffer: [], stopped: false };
+  run.timer = setInterval(() => flush(run), 100);
+  run.done = Promise.all(Array.from({ length: canons }, (_, i) => canon(run, i)));
+  firing = run;
+  resultsSent = null;
+  state = 'running';
+}
+async function stop() {
+  const run = firing;
+  if (!run) return;
+  run.stopped = true;
+  await run.done;
+  clearInterval(run.timer);
+  flush(run);
+  resultsSent = run.sent;
+  firing = null;
+  state = fault === 'no-ready-after-stop' ? 'running' : 'ready';
+}
+
+for await (const [frame] of sub) {
+  const decoded = decodeCommand(frame);
+  if (!decoded.ok) {
+    if (fault === 'die-on-malformed') process.exit(3);
+    continue;
+  }
+  const { topic, command, known } = decoded.value;
+  const mine =
+    fault === 'obey-other' ? true : fault === 'ignore-direct' ? topic === '' : isAddressedTo(topic, uuid);
+  if (!mine) continue;
+  if (fault === 'strict-fields' && Object.keys(command).some((k) => k !== 'command' && k !== 'msg')) continue;
+  if (!known) {
+    if (fault === 'die-on-unknown') process.exit(3);
+    continue;
+  }
+  switch (command.command) {
+    case 'status_request': {
+      const msg = command.msg;
+      if (msg && typeof msg === 'object' && Array.isArray(msg.capabilities)) hqCaps = msg.capabilities;
+      if (fault === 'no-status-running' && state === 'running') continue;
+      break;
+    }
+    case 'start':
+      if (state === 'running' && fault !== 'restart-on-start') continue;
+      if (fault === 'restart-on-start' && firing) {
+        firing.stopped = true;
+        firing = null;
+      }
+      if (fault === 'no-ready-after-stop' && resultsSent !== null) continue;
+      start();
+      break;
+    case 'stop':
+      if (fault === 'ignore-stop') continue;
+      await stop();
+      break;
+    case 'kill':
+      clearInterval(heartbeat);
+      if (fault !== 'no-kill-status') status('killed');
+      await chain;
+      if (fault === 'slow-kill') await new Promise((r) => setTimeout(r, 5000));
+      process.exit(1);
+      break;
+    case 'set_transaction_context':
+      context = command.msg;
+      break;
+  }
+  status();
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""A small OCT turret in Python, written from spec/protocol.adoc (protocol 1.0, no extensions).
+
+Usage: python3 turret.py <turret-config.json>
+
+The transaction script is a Python file defining `class Transaction` with `__init__(self, config,
+context)`, `setup()`, `run()`, `tear_down()` and a `custom_timers` dict that the turret empties
+before each run. Needs pyzmq (Debian: python3-zmq).
+"""
+import importlib.util
+import json
+import os
+import sys
+import threading
+import time
+import uuid as uuidlib
+
+import zmq
+
+PROTOCOL = "1.0"
+STATES = ("initialized", "ready", "running", "aborted", "killed")
+
+
+class Turret:
+    def __init__(self, config_path):
+        with open(config_path, encoding="utf-8") as f:
+            self.config = json.load(f)
+        c = self.config
+        self.name = c["name"]
+        self.canons = int(c.get("canons", c.get("cannons", 1)))  # spec 9.1: legacy spelling
+        self.rampup = float(c.get("rampup", 0))
+        self.script = c["script"]
+        self.script_path = os.path.join(os.path.dirname(os.path.abspath(config_path)), self.script)
+        self.uuid = str(uuidlib.uuid4())
+        self.state = "ready"
+        self.context = {}
+        self.ctx = zmq.Context()
+        self.push = self.ctx.socket(zmq.PUSH)
+        self.push.setsockopt(zmq.LINGER, 2000)
+        self.push.connect("tcp://%s:%s" % (c.get("hq_address", "127.0.0.1"), c.get("hq_rc", 5001)))
+        self.sub = self.ctx.socket(zmq.SUB)
+        self.sub.setsockopt(zmq.SUBSCRIBE, b"")  # spec 2.2: broadcasts and direct orders
+        self.sub.connect("tcp://%s:%s" % (c.get("hq_address", "127.0.0.1"), c.get("hq_publisher", 5000)))
+        self.lock = threading.Lock()  # a zmq socket is not thread-safe: canons share the PUSH socket
+        self.stop_event = threading.Event()
+        self.threads = []
+        self.t0 = 0.0
+        self.transaction_class = None
+
+    def send(self, message):
+        data = json.dumps(message).encode("utf-8")
+        with self.lock:
+            self.push.send(data)
+
+    def status(self, state=None, reason=None):
+        m = {
+            "turret": self.name,
+            "status": state or self.state,
+            "uuid": self.uuid,
+            "rampup": self.rampup,
+            "script": self.script,
+            "canons": self.canons,
+            "protocol": PROTOCOL,
+            "capabilities": [],
+        }
+        if reason is not None:
+            m["reason"] = reason
+        self.send(m)
+
+    def load_script(self):
+        spec = importlib.util.spec_from_file_location("oct_transaction", self.script_path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.transaction_class = module.Transaction
+
+    def abort(self, reason):
+        """Spec 7.2: say aborted, then exit non-zero."""
+        self.status("aborted", reason)
+        self.ctx.destroy(linger=2000)
+        sys.exit(1)
+
+    # firing
+
+    def canon(self, index):
+        if self.stop_event.wait(index * self.rampup / max(self.canons, 1)):
+            return
+        txn = self.transaction_class(self.config, self.context)
+        if hasattr(txn, "setup"):
+            txn.setup()
+        while not self.stop_event.is_set():
+            txn.custom_timers = {}
+            started = time.monotonic()
+            epoch = time.time()
+            error = ""
+            try:
+                txn.run()
+            except Exception as e:  # spec 7.1: the error is data; the canon keeps firing
+                error = "%s: %s" % (type(e).__name__, e) if str(e) else type(e).__name__
+            self.send({
+                "turret_name": self.name,
+                "uuid": self.uuid,
+                "elapsed": started - self.t0,
+                "epoch": epoch,
+                "scriptrun_time": time.monotonic() - started,
+                "error": error,
+                "custom_timers": {k: float(v) for k, v in getattr(txn, "custom_timers", {}).items()},
+            })
+        if hasattr(txn, "tear_down"):
+            txn.tear_down()
+
+    def start(self):
+        self.stop_event.clear()
+        self.t0 = time.monotonic()
+        self.threads = [threading.Thread(target=self.canon, args=(i,), daemon=True) for i in range(self.canons)]
+        for t in self.threads:
+            t.start()
+        self.state = "running"
+
+    def stop(self):
+        self.stop_event.set()
+        for t in self.threads:
+            t.join()
+        self.threads = []
+        self.state = "ready"
+
+    # commands
+
+    def handle(self, frame):
+        """Spec 3.1, 4.6, 4.7: decode leniently; anything malformed or unknown is ignored."""
+        try:
+            text = frame.decode("utf-8")
+            topic, body = text.split(" ", 1)
+            command = json.loads(body)
+        except (UnicodeDecodeError, ValueError):
+            return
+        if not isinstance(command, dict) or not isinstance(command.get("command"), str):
+            return
+        if topic not in ("", self.uuid):  # spec 3.1.2: someone else's order
+            return
+        name = command["command"]
+        if name == "status_request":
+            pass
+        elif name == "start":
+            if self.state == "running":  # spec 4.2.1
+                return
+            self.start()
+        elif name == "stop":
+            if self.state == "running":
+                self.stop()
+        elif name == "kill":
+            self.stop_event.set()
+            self.status("killed")
+            self.ctx.destroy(linger=1000)
+            os._exit(1)
+        elif name == "set_transaction_context":
+            self.context = command.get("msg")
+        else:
+            return  # spec 4.6
+        self.status()  # spec 4.1, 4.8
+
+    def serve(self):
+        try:
+            self.load_script()
+        except Exception as e:
+            self.abort("cannot load %s: %s: %s" % (self.script, type(e).__name__, e))
+        self.status()
+        last_ready = time.monotonic()
+        poller = zmq.Poller()
+        poller.register(self.sub, zmq.POLLIN)
+        while True:
+            if dict(poller.poll(200)).get(self.sub):
+                self.handle(self.sub.recv())
+            if self.state == "ready" and time.monotonic() - last_ready >= 2:  # spec 6.2
+                self.status()
+                last_ready = time.monotonic()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: turret.py <turret-config.json>\n")
+        sys.exit(2)
+    Turret(sys.argv[1]).serve()
