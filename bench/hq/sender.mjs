@@ -1,0 +1,36 @@
+// A bench sender process: pushes `count` results to the HQ's PULL endpoint as fast as ZeroMQ takes
+// them, in one of three encodings. Usage: node sender.mjs <endpoint> <mode> <count> <batchSize> <id> [hwm]
+import * as zmq from 'zeromq';
+import { encodeProtobufBatch } from '@oct/protocol';
+
+const [endpoint, mode, countArg, batchArg, id, hwmArg = '10000'] = process.argv.slice(2);
+const count = Number(countArg);
+const batchSize = Number(batchArg);
+// hwm 0 (unbounded) lets a sender queue everything for the backlog measurement.
+const push = new zmq.Push({ linger: 60_000, sendHighWaterMark: Number(hwmArg) });
+push.connect(endpoint);
+const t0 = Date.now() / 1000;
+const result = (i) => ({
+  elapsed: i / 1000,
+  epoch: t0 + i / 1000,
+  scriptrun_time: 0.001 + (i % 97) / 10_000,
+  error: i % 50 === 0 ? 'timeout' : '',
+  custom_timers: { login: 0.0005 + (i % 13) / 100_000 },
+});
+// Pre-encoded frames, cycled: the sender must not be the bottleneck.
+const pool = [];
+if (mode === 'legacy') {
+  for (let i = 0; i < 1000; i++) pool.push(Buffer.from(JSON.stringify(result(i))));
+} else {
+  for (let f = 0; f < 20; f++) {
+    const results = Array.from({ length: batchSize }, (_, i) => result(f * batchSize + i));
+    const batch = { turret_name: `bench-${id}`, uuid: `uuid-${id}`, results };
+    pool.push(
+      mode === 'protobuf' ? Buffer.from(encodeProtobufBatch(batch)) : Buffer.from(JSON.stringify(batch)),
+    );
+  }
+}
+const frames = mode === 'legacy' ? count : Math.ceil(count / batchSize);
+for (let i = 0; i < frames; i++) await push.send(pool[i % pool.length]);
+// Wait until the HQ has everything (linger) before exiting.
+push.close();

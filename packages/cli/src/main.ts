@@ -1,0 +1,220 @@
+/**
+ * The `oct` command: subcommands wire the HQ, the packer and the reporter together.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CliError, EXIT } from './errors.js';
+import { processIo, type Io } from './io.js';
+import { newProject } from './new-project.js';
+import { runCommand } from './run-command.js';
+
+const EXIT_HELP = `
+Exit codes:
+  0    the run completed (or the command succeeded)
+  1    unexpected failure (a bug, or a packer/reporter error)
+  2    invalid config or usage (each mistake named by file and key)
+  3    no turret joined in time (--wait-timeout), or every --local turret exited before the start
+  4    every turret died (aborted, killed or lost) during the run
+  130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds > 0');
+  return n;
+}
+
+interface PackerModule {
+  packTurrets(
+    projectDir: string,
+    options: { outDir?: string; log?: (line: string) => void },
+  ): Promise<string[]>;
+}
+
+interface ReporterModule {
+  writeReport(o: {
+    dbPath: string;
+    outDir: string;
+    intervalSeconds?: number;
+  }): Promise<{ htmlPath: string; summaryPath: string }>;
+  /** The reporter's rebuild: reads the config's results_ts_interval itself. */
+  rebuildReport(
+    resultsDir: string,
+    options: { configPath?: string; dbFile?: string },
+  ): Promise<{ htmlPath: string; summaryPath: string }>;
+  resultsToCsv(dbPath: string, outPath: string, options?: { delimiter?: string }): Promise<{ rows: number }>;
+}
+
+/** Imports an optional part, turning its absence into one clear line. */
+async function load<T>(specifier: string, what: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (e) {
+    throw new CliError(`${what} is not available (${specifier}: ${(e as Error).message})`, EXIT.failure);
+  }
+}
+
+/** Builds the program; `setCode` receives each command's exit code. */
+export function buildProgram(io: Io, setCode: (code: number) => void): Command {
+  const program = new Command('oct')
+    .description('OCT (Open Charge Tester): distributed load testing over ZeroMQ')
+    .version(version(), '-V, --version')
+    .addHelpText('after', EXIT_HELP)
+    .showHelpAfterError('(run oct --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('new-project')
+    .alias('new')
+    .description('create a project directory: config.json, an example transaction v_user.js, a README')
+    .argument('<dir>', 'directory to create (must not exist)')
+    .action((dir: string) => {
+      const files = newProject(dir);
+      for (const f of files) io.out(`created ${f}`);
+      io.out(`next: oct run --local ${dir}`);
+      setCode(EXIT.ok);
+    });
+
+  program
+    .command('run')
+    .description(
+      'run a project: wait for min_turrets, fire for run_time, store the results, write the report',
+    )
+    .argument('<project>', 'project directory (holding config.json)')
+    .option('-r, --results <dir>', 'parent directory of results_<timestamp>/ (default <project>/results)')
+    .option('--local', 'start each project turret as a local child process (binds free ports on hq_address)')
+    .option(
+      '-w, --wait-timeout <seconds>',
+      'seconds to wait for min_turrets before giving up (exit 3)',
+      seconds,
+      60,
+    )
+    .option(
+      '--lost-after <seconds>',
+      'seconds without an answer to status_request before a turret is lost',
+      seconds,
+      5,
+    )
+    .addHelpText('after', EXIT_HELP)
+    .action(
+      async (
+        project: string,
+        opts: { results?: string; local?: boolean; waitTimeout: number; lostAfter: number },
+      ) => {
+        setCode(await runCommand(project, opts, io));
+      },
+    );
+
+  program
+    .command('pack-turrets')
+    .alias('pack')
+    .description('pack each project turret as an npm-installable archive')
+    .argument('<project>', 'project directory')
+    .option('-o, --out <dir>', 'directory of the archives (default: the project directory)')
+    .action(async (project: string, opts: { out?: string }) => {
+      const packer = await load<PackerModule>('@oct/packer', 'the packer (@oct/packer)');
+      try {
+        // The packer logs each archive it creates ("Archive <file> created").
+        await packer.packTurrets(resolve(project), {
+          outDir: opts.out ? resolve(opts.out) : undefined,
+          log: io.out,
+        });
+        setCode(EXIT.ok);
+      } catch (e) {
+        throw userError(e);
+      }
+    });
+
+  program
+    .command('rebuild-results')
+    .alias('rebuild')
+    .description(
+      'rebuild report.html and summary.json from a results file (ours or one written by the original OCT)',
+    )
+    .argument('<results_dir>', 'directory holding the results file; the report is written there')
+    .argument('[config]', 'the project config.json (for results_ts_interval)')
+    .option('-f, --results-file <file>', 'results file name in <results_dir>', 'results.sqlite')
+    .action(async (dir: string, config: string | undefined, opts: { resultsFile: string }) => {
+      const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
+      try {
+        const files = await reporter.rebuildReport(resolve(dir), {
+          configPath: config ? resolve(config) : undefined,
+          dbFile: opts.resultsFile,
+        });
+        io.out(`report:  ${files.htmlPath}`);
+        io.out(`summary: ${files.summaryPath}`);
+        setCode(EXIT.ok);
+      } catch (e) {
+        throw userError(e);
+      }
+    });
+
+  program
+    .command('results-to-csv')
+    .alias('to-csv')
+    .description('export the result table of a results file as CSV')
+    .argument('<results_file>', 'results.sqlite')
+    .argument('<out_csv>', 'CSV file to write')
+    .option('-d, --delimiter <char>', 'field delimiter', ',')
+    .action(async (db: string, out: string, opts: { delimiter: string }) => {
+      const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
+      try {
+        const { rows } = await reporter.resultsToCsv(resolve(db), resolve(out), {
+          delimiter: opts.delimiter,
+        });
+        io.out(`${rows} rows written to ${out}`);
+        setCode(EXIT.ok);
+      } catch (e) {
+        throw userError(e);
+      }
+    });
+
+  return program;
+}
+
+function userError(e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  const err = e as Error;
+  // The packer and reporter throw errors whose message is already one line per mistake.
+  return new CliError(
+    err.message,
+    err.name === 'PackError' || err.name === 'ReportError' ? EXIT.usage : EXIT.failure,
+  );
+}
+
+function version(): string {
+  try {
+    return (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs `oct` with `argv` (as process.argv); resolves to the exit code. Never throws for a user mistake. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return EXIT.ok;
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      io.err(`oct: ${e.message}`);
+      return e.exitCode;
+    }
+    io.err(`oct: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return EXIT.failure;
+  }
+}

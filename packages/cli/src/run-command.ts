@@ -1,0 +1,185 @@
+/**
+ * `oct run <project> [-r dir] [--local]`: check the project, bind, wait for min_turrets, fire for
+ * run_time, stop, drain, store, report. Ctrl-C stops the turrets by protocol, keeps every result
+ * received and still writes the report (exit 130); a second Ctrl-C cuts the drain short.
+ */
+import {
+  HqError,
+  loadProject,
+  newResultsDir,
+  startRun,
+  type HqRun,
+  type RunSummary,
+  type TurretView,
+} from '@oct/hq';
+import { EXIT } from './errors.js';
+import type { Io } from './io.js';
+import { LocalTurrets } from './local.js';
+import { progressView } from './progress.js';
+import { reportRun } from './report.js';
+
+export interface RunCommandOptions {
+  /** Parent of the `results_<timestamp>` directory (default `<project>/results`). */
+  results?: string;
+  /** Spawn the project's turrets as local child processes. */
+  local?: boolean;
+  /** Seconds to wait for min_turrets (default 60). */
+  waitTimeout?: number;
+  /** Seconds without an answer before a turret is marked lost (default 5). */
+  lostAfter?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Handle SIGINT/SIGTERM (default true; off when driven in-process by tests). */
+  handleSignals?: boolean;
+}
+
+function describeTurret(t: TurretView): string {
+  const proto = t.protocol
+    ? `protocol ${t.protocol}${t.capabilities.length ? ` [${t.capabilities.join(',')}]` : ''}`
+    : 'legacy';
+  return `${t.name} (${t.uuid}) canons ${t.canons}, ${proto}`;
+}
+
+/** Runs a project; resolves to the process exit code. */
+export async function runCommand(projectDir: string, options: RunCommandOptions, io: Io): Promise<number> {
+  const loaded = loadProject(projectDir);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.err(e);
+    return EXIT.usage;
+  }
+  const project = loaded.project;
+  for (const w of project.warnings) io.err(w);
+  const cfg = project.config;
+  if (options.local && cfg.min_turrets > project.turrets.length) {
+    io.err(
+      `${project.configPath}: config.min_turrets is ${cfg.min_turrets} but the project has ${project.turrets.length} turret(s): a --local run could never start`,
+    );
+    return EXIT.usage;
+  }
+  const waitTimeout = options.waitTimeout ?? 60;
+  const controller = new AbortController();
+  let run: HqRun;
+  try {
+    run = await startRun({
+      projectDir: project.dir,
+      project,
+      resultsDir: options.results ? newResultsDir(options.results) : undefined,
+      signal: controller.signal,
+      ephemeralPorts: options.local ?? false,
+      joinTimeoutMs: waitTimeout * 1000,
+      lostAfterMs: (options.lostAfter ?? 5) * 1000,
+      // A bar can move smoothly; plain lines stay at one a second.
+      progressIntervalMs: cfg.progress_bar && io.isTTY ? 250 : 1000,
+    });
+  } catch (e) {
+    if (e instanceof HqError) {
+      io.err(e.message);
+      return e.exitCode;
+    }
+    throw e;
+  }
+
+  const view = progressView(io, cfg.progress_bar);
+  const log = (line: string): void => view.log(line);
+  run.on('log', log);
+  run.on('progress', (p) => view.update(p));
+  run.on('turret', (e) => {
+    if (e.kind === 'joined') log(`turret joined: ${describeTurret(e.turret)}, ${e.turret.status}`);
+    else if (e.kind === 'lost') log(`turret lost: ${e.turret.name} (${e.turret.uuid}) stopped answering`);
+    else if (e.kind === 'started_late')
+      log(`turret ${e.turret.name} became ready after the start: sent start`);
+    else if (e.turret.status === 'aborted' || e.turret.status === 'killed') {
+      log(
+        `turret ${e.turret.status}: ${e.turret.name} (${e.turret.uuid})${e.turret.reason ? `: ${e.turret.reason}` : ''}`,
+      );
+    }
+  });
+  run.on('phase', (phase) => {
+    if (phase === 'running') log(`running for ${cfg.run_time} s`);
+    else if (phase === 'draining') log('stopping: waiting for the last results');
+  });
+
+  let local: LocalTurrets | null = null;
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      log(
+        'interrupted: stopping the turrets and keeping the results received (Ctrl-C again to stop waiting)',
+      );
+      controller.abort();
+    } else if (interrupts === 2) {
+      run.stop('interrupted');
+    } else {
+      local?.killNow();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  if (options.handleSignals ?? true) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  let summary: RunSummary;
+  try {
+    log(
+      `HQ listening: commands on ${run.publishEndpoint}, results on ${run.rcEndpoint}; waiting for ${cfg.min_turrets} turret(s) (up to ${waitTimeout} s)`,
+    );
+    if (options.local) {
+      local = new LocalTurrets({
+        turrets: project.turrets,
+        projectDir: project.dir,
+        hqAddress: cfg.hq_address,
+        publishPort: run.publishPort,
+        rcPort: run.rcPort,
+        log,
+        env: options.env,
+      });
+      local.spawnAll();
+      const children = local;
+      // Fail fast: if every child exits before the start, nothing will ever join.
+      void children.allExited().then(() => {
+        if (run.phase === 'waiting')
+          run.stop('no_turrets', 'every local turret exited before the run started (see their output above)');
+      });
+    }
+    summary = await run.done;
+  } catch (e) {
+    run.stop('interrupted', (e as Error).message);
+    await run.done;
+    throw e;
+  } finally {
+    view.stop();
+    if (local) await local.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  printSummary(summary, io);
+  if (summary.startedAt !== null) {
+    const report = await reportRun(summary, cfg.results_ts_interval);
+    if (report.error)
+      io.err(`WARNING: report not written by @oct/reporter (${report.error}); HQ summary written instead`);
+    if (report.htmlPath) io.out(`report:  ${report.htmlPath}`);
+    io.out(`summary: ${report.summaryPath}`);
+  }
+  return summary.exitCode;
+}
+
+function printSummary(s: RunSummary, io: Io): void {
+  const secs =
+    s.startedAt !== null && s.stoppedAt !== null ? ` in ${(s.stoppedAt - s.startedAt).toFixed(1)} s` : '';
+  const rate = s.transactions ? ` (${((s.errors / s.transactions) * 100).toFixed(2)}% errors)` : '';
+  io.out(`run ${s.outcome.replace(/_/g, ' ')}: ${s.message}`);
+  io.out(`transactions: ${s.transactions}, errors: ${s.errors}${rate}${secs}`);
+  for (const t of s.turrets) {
+    const sent = t.resultsSent !== null ? `, sent ${t.resultsSent}` : '';
+    io.out(`  ${t.name} (${t.uuid}) ${t.status}: stored ${t.resultsStored}${sent}`);
+  }
+  if (s.unattributed) io.out(`  unattributed (legacy turrets): ${s.unattributed}`);
+  for (const m of s.missing)
+    io.err(
+      `WARNING: ${m.name} (${m.uuid}) sent ${m.sent} results, ${m.stored} stored: ${m.sent - m.stored} missing`,
+    );
+  if (s.rejects) io.err(`WARNING: ${s.rejects} invalid frame(s) received, kept in the reject table`);
+  io.out(`results: ${s.dbPath}`);
+}

@@ -1,0 +1,42 @@
+/**
+ * @oct/hq: the headquarters. Binds PUB and PULL (spec 2.1), learns turrets from their statuses,
+ * orchestrates a run and stores every result in a SQLite file (DESIGN §5).
+ *
+ * This is the package's curated public surface: adding an export here is a decision.
+ */
+export {
+  startRun,
+  HqRun,
+  HqError,
+  EXIT_CODES,
+  HQ_VERSION,
+  dbPathFor,
+  newResultsDir,
+  timestamp,
+  type Outcome,
+  type RunPhase,
+  type RunProgress,
+  type RunSummary,
+  type RunEvents,
+  type StartRunOptions,
+  type TurretEvent,
+  type TurretView,
+} from './run.js';
+export {
+  loadProject,
+  checkProject,
+  type Project,
+  type ProjectConfig,
+  type ProjectLoad,
+  type ProjectTurret,
+} from './project.js';
+export { Ingest, type IngestCounts, type IngestOptions } from './ingest.js';
+export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
+export {
+  TurretRegistry,
+  isModern,
+  hasAccounting,
+  isDead,
+  type ShownState,
+  type TurretInfo,
+} from './registry.js';

@@ -1,0 +1,121 @@
+/**
+ * The ingest path (spec 5.5, 5.6, DESIGN §5): every PULL frame is decoded with decodeTurretFrame;
+ * statuses go to a callback, results and batches into a pending array flushed to SQLite in
+ * transactions of insert_limit rows, invalid frames into the reject table. Nothing a turret sends
+ * can throw out of `handle`.
+ */
+import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
+import type { ResultsStore } from './store/store.js';
+
+export interface IngestOptions {
+  /** Pending results that trigger a flush (default: 2000). Transactions stay insert_limit rows. */
+  flushAt?: number;
+  /** Called for every valid status message. */
+  onStatus?: (status: TurretStatus) => void;
+  /** Called after each flush with the rows just stored (e.g. the external publisher). */
+  onStored?: (rows: readonly Result[]) => void;
+  /** Called with each decoded message when console logging is on. */
+  onMessage?: (kind: string, value: unknown) => void;
+  /** Called when a rejected frame could not even be stored (should never happen). */
+  onError?: (error: Error) => void;
+}
+
+/** Counters of what came in. */
+export interface IngestCounts {
+  /** Results stored (flushed to SQLite). */
+  stored: number;
+  /** Stored results whose `error` is not empty. */
+  errors: number;
+  /** Stored results without turret_name (legacy canons). */
+  unattributed: number;
+  /** Frames rejected (kept in the reject table). */
+  rejects: number;
+  /** Valid status messages. */
+  statuses: number;
+}
+
+export class Ingest {
+  readonly counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, rejects: 0, statuses: 0 };
+  /** Stored results per turret uuid. */
+  readonly storedByUuid = new Map<string, number>();
+  /** Monotonic ms of the last result received. */
+  lastResultAt = 0;
+  private pending: Result[] = [];
+  private readonly flushAt: number;
+
+  constructor(
+    private readonly store: ResultsStore,
+    private readonly options: IngestOptions = {},
+  ) {
+    this.flushAt = Math.max(1, options.flushAt ?? 2000);
+  }
+
+  /** Results received and not yet stored. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Decodes and dispatches one frame. */
+  handle(frame: Uint8Array, now = performance.now()): void {
+    const decoded = decodeTurretFrame(frame);
+    if (!decoded.ok) {
+      this.rejectFrame(decoded.error.code, decoded.error.message, frame);
+      return;
+    }
+    const m = decoded.value;
+    this.options.onMessage?.(m.kind, m);
+    switch (m.kind) {
+      case 'status':
+        this.counts.statuses++;
+        try {
+          this.options.onStatus?.(m.status);
+        } catch (e) {
+          this.options.onError?.(e as Error);
+        }
+        return;
+      case 'result':
+        this.pending.push(m.result);
+        break;
+      case 'batch':
+        for (const r of m.results) this.pending.push(r);
+        break;
+    }
+    this.lastResultAt = now;
+    if (this.pending.length >= this.flushAt) this.flush();
+  }
+
+  /** Keeps an invalid frame with its reason. */
+  rejectFrame(code: string, reason: string, frame: Uint8Array): void {
+    this.counts.rejects++;
+    try {
+      this.store.reject(code, reason, frame);
+    } catch (e) {
+      this.options.onError?.(e as Error);
+    }
+  }
+
+  /** Stores every pending result. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.store.insertResults(rows);
+    const c = this.counts;
+    c.stored += rows.length;
+    let lastUuid: string | null = null;
+    let run = 0;
+    for (const r of rows) {
+      if (r.error !== '') c.errors++;
+      if (r.turret_name === null) c.unattributed++;
+      // Batches are runs of one uuid: count per run instead of per row.
+      if (r.uuid !== lastUuid) {
+        if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
+        lastUuid = r.uuid;
+        run = 0;
+      }
+      run++;
+    }
+    if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
+    this.options.onStored?.(rows);
+  }
+}

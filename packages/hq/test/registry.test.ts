@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { encodeProtobufBatch, type TurretStatus } from '@oct/protocol';
+import { Ingest, ResultsStore, TurretRegistry, hasAccounting, isModern } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'oct-registry-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const status = (over: Partial<TurretStatus>): TurretStatus => ({
+  turret: 't',
+  status: 'ready',
+  uuid: 'u1',
+  rampup: 0,
+  script: 's.js',
+  canons: 1,
+  protocol: null,
+  capabilities: [],
+  results_sent: null,
+  reason: null,
+  ...over,
+});
+
+void it('marks a silent turret lost after the bound, and revives it when it answers again', () => {
+  const r = new TurretRegistry();
+  assert.equal(r.update(status({}), 0).isNew, true);
+  r.update(status({ uuid: 'u2', status: 'running' }), 0);
+  r.heard('u2', 4000);
+  assert.deepEqual(
+    r.markLost(5001, 5000).map((t) => t.uuid),
+    ['u1'],
+  );
+  assert.equal(r.get('u1')!.status, 'lost');
+  assert.equal(r.markLost(5002, 5000).length, 0, 'lost once');
+  assert.deepEqual(
+    r.alive().map((t) => t.uuid),
+    ['u2'],
+  );
+  const back = r.update(status({ status: 'ready' }), 6000);
+  assert.equal(back.previous, 'lost');
+  assert.equal(r.alive().length, 2);
+});
+
+void it('tells 1.x turrets and accounting apart from legacy ones', () => {
+  assert.equal(isModern({ protocol: null }), false);
+  assert.equal(isModern({ protocol: '1.3' }), true);
+  assert.equal(hasAccounting({ protocol: '1.0', capabilities: ['batch', 'accounting'] }), true);
+  assert.equal(hasAccounting({ protocol: null, capabilities: ['accounting'] }), false);
+});
+
+void it('counts stored results per turret uuid across single results, JSON and protobuf batches', () => {
+  const store = new ResultsStore(join(dir, 'i.sqlite'), { insertLimit: 3 });
+  const statuses: string[] = [];
+  const ingest = new Ingest(store, { flushAt: 4, onStatus: (s) => statuses.push(s.uuid) });
+  const enc = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(o));
+  const r = { elapsed: 1, epoch: 2, scriptrun_time: 0.5, error: '', custom_timers: {} };
+  ingest.handle(enc({ ...r, turret_name: 'a', uuid: 'ua' }));
+  ingest.handle(enc({ ...r, error: 'boom' })); // legacy: unattributed
+  ingest.handle(enc({ turret_name: 'b', uuid: 'ub', results: [r, r, r] }));
+  ingest.handle(encodeProtobufBatch({ turret_name: 'a', uuid: 'ua', results: [r, r] }));
+  ingest.handle(enc({ turret: 'a', status: 'READY', uuid: 'ua', rampup: '0', script: 's', cannons: '2' }));
+  ingest.handle(enc({ neither: true }));
+  ingest.flush();
+  store.close();
+  assert.deepEqual(ingest.counts, { stored: 7, errors: 1, unattributed: 1, rejects: 1, statuses: 1 });
+  assert.equal(ingest.storedByUuid.get('ua'), 3);
+  assert.equal(ingest.storedByUuid.get('ub'), 3);
+  assert.deepEqual(statuses, ['ua']);
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { ResultsStore, REJECT_KEEP_BYTES, checkProject, loadProject, dbPathFor } from '../src/index.js';
+import { query, tempProject } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'oct-store-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+void it('creates the fixed schema in WAL mode and stores results in insert_limit transactions', () => {
+  const path = join(dir, 'a.sqlite');
+  const store = new ResultsStore(path, { insertLimit: 7 });
+  const rows = Array.from({ length: 20 }, (_, i) => ({
+    turret_name: i % 2 ? 'x' : null,
+    uuid: null,
+    elapsed: i,
+    epoch: 1,
+    scriptrun_time: 0.5,
+    error: '',
+    custom_timers: { a: 1 },
+    seq: null,
+  }));
+  store.insertResults(rows);
+  store.reject('not_json', 'frame is not JSON (spec 3.2)', new Uint8Array(REJECT_KEEP_BYTES + 10));
+  store.close();
+  const tables = query<{ name: string }>(
+    path,
+    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+  );
+  assert.deepEqual(
+    tables.map((t) => t.name),
+    ['reject', 'result', 'run', 'turret'],
+  );
+  const [n] = query<{ n: number; un: number }>(
+    path,
+    'SELECT COUNT(*) AS n, SUM(turret_name IS NULL) AS un FROM result',
+  );
+  assert.equal(n!.n, 20);
+  assert.equal(n!.un, 10);
+  const [r] = query<{ frame_size: number; kept: number }>(
+    path,
+    'SELECT frame_size, length(frame) AS kept FROM reject',
+  );
+  assert.deepEqual(r, { frame_size: REJECT_KEEP_BYTES + 10, kept: REJECT_KEEP_BYTES });
+  const [mode] = query<{ journal_mode: string }>(path, 'PRAGMA journal_mode');
+  assert.equal(mode!.journal_mode, 'wal');
+});
+
+void it('names the file and key of each project mistake, one line each', () => {
+  const p = tempProject({ run_time: 'long', turrets: [{ name: 'a', canons: 1, script: 'missing.js' }] });
+  try {
+    const bad = loadProject(p.dir);
+    assert.equal(bad.ok, false);
+    assert.ok(
+      !bad.ok && bad.errors.some((e) => /config\.json: config\.run_time/.test(e)),
+      JSON.stringify(bad),
+    );
+    const noScript = checkProject(p.dir, {
+      run_time: 1,
+      results_ts_interval: 1,
+      turrets: [{ name: 'a', canons: 1, script: 'missing.js' }, 'nope.json'],
+    });
+    assert.equal(noScript.ok, false);
+    if (!noScript.ok) {
+      assert.match(noScript.errors[0]!, /turrets\[0\]: turret\.script "missing\.js" not found/);
+      assert.match(noScript.errors[1]!, /turrets\[1\] "nope\.json": cannot read .*file not found/);
+      for (const e of noScript.errors) assert.ok(!e.includes('\n'));
+    }
+    const good = checkProject(p.dir, {
+      run_time: 1,
+      results_ts_interval: 1,
+      turrets: [{ name: 'a', canons: 1, script: 'v_user.js' }],
+    });
+    assert.ok(good.ok);
+    if (good.ok) {
+      assert.equal(good.project.turrets[0]!.scriptPath, join(p.dir, 'v_user.js'));
+      assert.ok(good.project.warnings.some((w) => /^WARNING: .*"publish_port"/.test(w)));
+    }
+  } finally {
+    p.cleanup();
+  }
+});
+
+void it('maps db_uri to a file', () => {
+  assert.equal(dbPathFor('default', '/r', '/p'), '/r/results.sqlite');
+  assert.equal(dbPathFor('sqlite:///tmp/x.db', '/r', '/p'), '/tmp/x.db');
+  assert.equal(dbPathFor('out/x.db', '/r', '/p'), '/p/out/x.db');
+  assert.throws(() => dbPathFor('postgresql://h/db', '/r', '/p'), /only "default"/);
+});
+
+void it('with testing: true writes the results file in a temp dir, not in the project', async () => {
+  const { startRun } = await import('../src/index.js');
+  const p = tempProject({
+    run_time: 1,
+    testing: true,
+    turrets: [{ name: 'a', canons: 1, script: 'v_user.js' }],
+  });
+  try {
+    const run = await startRun({ projectDir: p.dir, ephemeralPorts: true, joinTimeoutMs: 300 });
+    const summary = await run.done;
+    assert.equal(summary.outcome, 'no_turrets');
+    assert.ok(summary.dbPath.startsWith(tmpdir()), summary.dbPath);
+    assert.ok(!summary.dbPath.startsWith(p.dir), 'not under the project');
+    rmSync(summary.resultsDir, { recursive: true, force: true });
+  } finally {
+    p.cleanup();
+  }
+});
+
+void it('says which port cannot be bound, in one line, and leaves no results directory', async () => {
+  const { startRun, HqError } = await import('../src/index.js');
+  const zmq = await import('zeromq');
+  const squatter = new zmq.Pull({ linger: 0 });
+  await squatter.bind('tcp://127.0.0.1:*');
+  const port = Number(/:(\d+)$/.exec(squatter.lastEndpoint ?? '')![1]);
+  const p = tempProject({
+    run_time: 1,
+    publish_port: port,
+    turrets: [{ name: 'a', canons: 1, script: 'v_user.js' }],
+  });
+  try {
+    const resultsDir = join(p.dir, 'results', 'never');
+    await assert.rejects(
+      startRun({ projectDir: p.dir, resultsDir }),
+      (e: unknown) =>
+        e instanceof HqError &&
+        /cannot bind publish_port at tcp:\/\/127\.0\.0\.1:\d+/.test(e.message) &&
+        !e.message.includes('\n'),
+    );
+    assert.ok(!existsSync(resultsDir));
+  } finally {
+    squatter.close();
+    p.cleanup();
+  }
+});
