@@ -43,7 +43,9 @@ export async function packTurrets(projectDir: string, options: PackOptions = {})
     const file = archiveName(t.name);
     const other = names.get(file.toLowerCase());
     if (other !== undefined) {
-      throw new PackError(`${path.join(projectDir, 'config.json')}: turrets "${other}" and "${t.name}" would both be packed as ${file}`);
+      throw new PackError(
+        `${path.join(projectDir, 'config.json')}: turrets "${other}" and "${t.name}" would both be packed as ${file}`,
+      );
     }
     names.set(file.toLowerCase(), t.name);
   }

@@ -36,14 +36,23 @@ function isInside(root: string, candidate: string): boolean {
  * Resolves `value` (relative to `baseDir`) inside the project at `projectDir`. Returns the absolute
  * lexical path; throws a PackError when it escapes the project or does not exist.
  */
-export async function resolveInProject(projectDir: string, baseDir: string, value: string, origin: PathOrigin): Promise<string> {
+export async function resolveInProject(
+  projectDir: string,
+  baseDir: string,
+  value: string,
+  origin: PathOrigin,
+): Promise<string> {
   if (path.isAbsolute(value) || path.win32.isAbsolute(value)) {
-    throw new PackError(`${describe(origin, value)} must be a path relative to the project, not an absolute path`);
+    throw new PackError(
+      `${describe(origin, value)} must be a path relative to the project, not an absolute path`,
+    );
   }
   const root = path.resolve(projectDir);
   const lexical = path.resolve(baseDir, value);
-  if (!isInside(root, lexical)) throw new PackError(`${describe(origin, value)} points outside the project ${root}`);
-  if (lexical === root) throw new PackError(`${describe(origin, value)} is the project directory itself: name files inside it`);
+  if (!isInside(root, lexical))
+    throw new PackError(`${describe(origin, value)} points outside the project ${root}`);
+  if (lexical === root)
+    throw new PackError(`${describe(origin, value)} is the project directory itself: name files inside it`);
   let real: string;
   try {
     real = await realpath(lexical);
@@ -76,7 +85,8 @@ export async function filesAt(
   const info = await stat(lexical);
   const real = await realpath(lexical);
   if (info.isFile()) return [{ source: real, packedPath: packedPathOf(projectDir, lexical) }];
-  if (!info.isDirectory()) throw new PackError(`${describe(origin, value)} is neither a file nor a directory`);
+  if (!info.isDirectory())
+    throw new PackError(`${describe(origin, value)} is neither a file nor a directory`);
   if (seen.has(real)) return [];
   seen.add(real);
   const out: PackedFile[] = [];

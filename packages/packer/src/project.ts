@@ -53,7 +53,9 @@ async function readJson(file: string, shown: string): Promise<unknown> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PackError(code === 'ENOENT' ? `${shown}: file not found` : `${shown}: cannot read (${String(code)})`);
+    throw new PackError(
+      code === 'ENOENT' ? `${shown}: file not found` : `${shown}: cannot read (${String(code)})`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -99,7 +101,10 @@ async function planTurret(
   let source = `${configSource} turrets[${index}]`;
   let baseDir = projectDir;
   if (typeof entry === 'string') {
-    const file = await resolveInProject(projectDir, projectDir, entry, { source: configSource, key: `turrets[${index}]` });
+    const file = await resolveInProject(projectDir, projectDir, entry, {
+      source: configSource,
+      key: `turrets[${index}]`,
+    });
     source = path.join(projectDir, packedPathOf(projectDir, file));
     raw = await readJson(file, source);
     baseDir = path.dirname(file);
@@ -113,7 +118,9 @@ async function planTurret(
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(project.extra_turret_config)) {
     if (PROTECTED_KEYS.includes(key)) {
-      warnings.push(`WARNING: ${configSource}: extra_turret_config.${key} ignored (it cannot change what a turret packs)`);
+      warnings.push(
+        `WARNING: ${configSource}: extra_turret_config.${key} ignored (it cannot change what a turret packs)`,
+      );
     } else extra[key] = value;
   }
   const merged = {
@@ -128,8 +135,11 @@ async function planTurret(
   const turret = final.config;
 
   const script = await resolveInProject(projectDir, baseDir, turret.script, { source, key: 'script' });
-  if (!(await stat(script)).isFile()) throw new PackError(`${source}: script ${JSON.stringify(turret.script)} is not a file`);
-  const files: PackedFile[] = [{ source: await realpath(script), packedPath: packedPathOf(projectDir, script) }];
+  if (!(await stat(script)).isFile())
+    throw new PackError(`${source}: script ${JSON.stringify(turret.script)} is not a file`);
+  const files: PackedFile[] = [
+    { source: await realpath(script), packedPath: packedPathOf(projectDir, script) },
+  ];
   const scriptPacked = packedPathOf(projectDir, script);
   const extraPacked: string[] = [];
   for (const [i, extraFile] of turret.extra_files.entries()) {
@@ -142,7 +152,9 @@ async function planTurret(
   const unique = new Map<string, PackedFile>();
   for (const f of files) {
     if (GENERATED_FILES.includes(f.packedPath)) {
-      throw new PackError(`${source}: ${f.packedPath} is written by the packer and cannot be packed from the project`);
+      throw new PackError(
+        `${source}: ${f.packedPath} is written by the packer and cannot be packed from the project`,
+      );
     }
     unique.set(f.packedPath, f);
   }
@@ -152,4 +164,3 @@ async function planTurret(
     files: [...unique.values()],
   };
 }
-

@@ -14,7 +14,11 @@ async function leftovers(dir: string): Promise<string[]> {
 }
 
 /** Packs the project with `overrides` and expects a PackError whose message matches `pattern`. */
-async function expectRefused(overrides: Record<string, unknown>, pattern: RegExp, prepare?: (dir: string, root: string) => Promise<void>): Promise<string> {
+async function expectRefused(
+  overrides: Record<string, unknown>,
+  pattern: RegExp,
+  prepare?: (dir: string, root: string) => Promise<void>,
+): Promise<string> {
   const project = await makeProject(overrides);
   try {
     await prepare?.(project.dir, project.root);
@@ -47,15 +51,29 @@ void describe('missing keys and files', () => {
   });
 
   void it('names a missing required key of a turret config file', async () => {
-    await expectRefused({}, /turrets\/checkout\.json: turret\.script is required \(spec 9\.1\)/, async (dir) => {
-      await writeFile(path.join(dir, 'turrets', 'checkout.json'), JSON.stringify({ name: 'checkout', canons: 1 }));
-    });
+    await expectRefused(
+      {},
+      /turrets\/checkout\.json: turret\.script is required \(spec 9\.1\)/,
+      async (dir) => {
+        await writeFile(
+          path.join(dir, 'turrets', 'checkout.json'),
+          JSON.stringify({ name: 'checkout', canons: 1 }),
+        );
+      },
+    );
   });
 
   void it('names a missing script file, and writes no archive even for the valid turret', async () => {
-    await expectRefused({}, /turrets\/checkout\.json: script "\.\.\/v_user2\.js": file not found/, async (dir) => {
-      await writeFile(path.join(dir, 'turrets', 'checkout.json'), JSON.stringify({ name: 'checkout', canons: 1, script: '../v_user2.js' }));
-    });
+    await expectRefused(
+      {},
+      /turrets\/checkout\.json: script "\.\.\/v_user2\.js": file not found/,
+      async (dir) => {
+        await writeFile(
+          path.join(dir, 'turrets', 'checkout.json'),
+          JSON.stringify({ name: 'checkout', canons: 1, script: '../v_user2.js' }),
+        );
+      },
+    );
   });
 
   void it('names a missing extra file', async () => {
@@ -66,7 +84,10 @@ void describe('missing keys and files', () => {
   });
 
   void it('names a missing turret config file', async () => {
-    await expectRefused({ turrets: ['turrets/missing.json'] }, /config\.json: turrets\[0\] "turrets\/missing\.json": file not found/);
+    await expectRefused(
+      { turrets: ['turrets/missing.json'] },
+      /config\.json: turrets\[0\] "turrets\/missing\.json": file not found/,
+    );
   });
 
   void it('names a missing or broken config.json', async () => {
@@ -82,7 +103,10 @@ void describe('missing keys and files', () => {
   });
 
   void it('refuses a requirement that is not an npm spec', async () => {
-    await expectRefused({ turrets_requirements: ['requests==2.31'] }, /turrets_requirements\[0\] "requests==2\.31" is not an npm dependency spec/);
+    await expectRefused(
+      { turrets_requirements: ['requests==2.31'] },
+      /turrets_requirements\[0\] "requests==2\.31" is not an npm dependency spec/,
+    );
   });
 
   void it('refuses a file that would overwrite a generated one', async () => {
@@ -170,7 +194,10 @@ void describe('paths that escape the project', () => {
   });
 
   void it('refuses a turret config path outside the project', async () => {
-    await expectRefused({ turrets: ['../other.json'] }, /config\.json: turrets\[0\] "\.\.\/other\.json" points outside the project/);
+    await expectRefused(
+      { turrets: ['../other.json'] },
+      /config\.json: turrets\[0\] "\.\.\/other\.json" points outside the project/,
+    );
   });
 
   void it('refuses the project directory itself as an extra file', async () => {

@@ -55,7 +55,9 @@ export class Transaction {
 `;
 
 /** A temp project: one inline turret and one turret config file, a script, an extra file in a subdir. */
-export async function makeProject(overrides: Record<string, unknown> = {}): Promise<{ dir: string; root: string; cleanup: () => Promise<void> }> {
+export async function makeProject(
+  overrides: Record<string, unknown> = {},
+): Promise<{ dir: string; root: string; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(path.join(tmpdir(), 'oct-packer-test-'));
   const dir = path.join(root, 'project');
   await mkdir(path.join(dir, 'data'), { recursive: true });
@@ -64,7 +66,11 @@ export async function makeProject(overrides: Record<string, unknown> = {}): Prom
   await writeFile(path.join(dir, 'data', 'users.csv'), 'id,name\n1,alice\n');
   await writeFile(
     path.join(dir, 'turrets', 'checkout.json'),
-    JSON.stringify({ name: 'checkout', canons: 3, rampup: 1, script: '../v_user.js', extra_files: ['data/users.csv'] }, null, 2),
+    JSON.stringify(
+      { name: 'checkout', canons: 3, rampup: 1, script: '../v_user.js', extra_files: ['data/users.csv'] },
+      null,
+      2,
+    ),
   );
   const config = {
     run_time: 5,
@@ -76,7 +82,10 @@ export async function makeProject(overrides: Record<string, unknown> = {}): Prom
     rc_port: 6101,
     min_turrets: 1,
     hq_address: '10.1.2.3',
-    turrets: [{ name: 'navigation', canons: 2, rampup: 0, script: 'v_user.js', extra_files: ['data/users.csv'] }, 'turrets/checkout.json'],
+    turrets: [
+      { name: 'navigation', canons: 2, rampup: 0, script: 'v_user.js', extra_files: ['data/users.csv'] },
+      'turrets/checkout.json',
+    ],
     turrets_requirements: ['undici@^7', '@scope/pkg@1.2.3'],
     extra_turret_config: { think_time: 0.5 },
     results_database: { db_uri: 'default', insert_limit: 150 },

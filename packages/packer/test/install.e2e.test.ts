@@ -31,8 +31,13 @@ const TURRET_DIR = path.join(ROOT, 'packages', 'turret');
 
 /** Why the end-to-end test cannot run yet, or undefined when the reference turret is there. */
 function turretMissing(): string | undefined {
-  const manifest = JSON.parse(readFileSync(path.join(TURRET_DIR, 'package.json'), 'utf8')) as { bin?: unknown };
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : (manifest.bin as Record<string, string> | undefined)?.['oct-turret'];
+  const manifest = JSON.parse(readFileSync(path.join(TURRET_DIR, 'package.json'), 'utf8')) as {
+    bin?: unknown;
+  };
+  const bin =
+    typeof manifest.bin === 'string'
+      ? manifest.bin
+      : (manifest.bin as Record<string, string> | undefined)?.['oct-turret'];
   if (bin === undefined) return 'packages/turret has no oct-turret bin yet';
   if (!existsSync(path.join(TURRET_DIR, 'src'))) return 'packages/turret has no src yet';
   return undefined;
@@ -40,7 +45,9 @@ function turretMissing(): string | undefined {
 
 /** npm's own run-script variables would point the child npm at the workspace: drop them. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') || k === 'npm_config_cache'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') || k === 'npm_config_cache'),
+  );
 }
 
 /** Builds a workspace package with its own build script when its dist/ is missing. */
@@ -50,7 +57,10 @@ async function buildIfMissing(dir: string): Promise<void> {
 }
 
 async function npmPack(dir: string, destination: string): Promise<string> {
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], { cwd: dir, env: cleanEnv() });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], {
+    cwd: dir,
+    env: cleanEnv(),
+  });
   const [info] = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string }>;
   assert.ok(info, `npm pack printed nothing in ${dir}`);
   return path.join(destination, info.filename);
@@ -85,9 +95,18 @@ export class Transaction {
 `;
 
 /** Starts a turret command in `cwd`, in its own process group so that cleanup reaches npx's children. */
-function startTurret(command: string, args: string[], cwd: string): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+function startTurret(
+  command: string,
+  args: string[],
+  cwd: string,
+): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
   const chunks: string[] = [];
-  const child = spawn(command, args, { cwd, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd,
+    env: cleanEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (c: Buffer) => chunks.push(c.toString()));
   child.stderr?.on('data', (c: Buffer) => chunks.push(c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -153,83 +172,125 @@ async function fire(pub: Publisher, pull: Pull, turret: ReturnType<typeof startT
     assert.ok(Date.now() < deadline, `no killed status within 30 s; ${turret.output()}`);
     if (m?.kind === 'status' && m.status.status === 'killed') killed = true;
   }
-  const code = await Promise.race([turret.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref())]);
+  const code = await Promise.race([
+    turret.exited,
+    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref()),
+  ]);
   assert.notEqual(code, 'timeout', `turret process still running 20 s after kill; ${turret.output()}`);
 }
 
-void describe('HEAVY: install a packed turret with npm and start it against an HQ', { skip: turretMissing() }, () => {
-  let root = '';
-  let firing = '';
-  let project: Awaited<ReturnType<typeof makeProject>> | undefined;
-  const pub = new Publisher({ linger: 0 });
-  const pull = new Pull({ linger: 0 });
-  let turret: ReturnType<typeof startTurret> | undefined;
+void describe(
+  'HEAVY: install a packed turret with npm and start it against an HQ',
+  { skip: turretMissing() },
+  () => {
+    let root = '';
+    let firing = '';
+    let project: Awaited<ReturnType<typeof makeProject>> | undefined;
+    const pub = new Publisher({ linger: 0 });
+    const pull = new Pull({ linger: 0 });
+    let turret: ReturnType<typeof startTurret> | undefined;
 
-  before(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'oct-packer-e2e-'));
-    await buildIfMissing(PROTOCOL_DIR);
-    await buildIfMissing(TURRET_DIR);
-    const tarballs = path.join(root, 'tarballs');
-    await mkdir(tarballs);
-    const protocolTgz = await npmPack(PROTOCOL_DIR, tarballs);
-    const turretTgz = await npmPack(TURRET_DIR, tarballs);
+    before(
+      async () => {
+        root = await mkdtemp(path.join(tmpdir(), 'oct-packer-e2e-'));
+        await buildIfMissing(PROTOCOL_DIR);
+        await buildIfMissing(TURRET_DIR);
+        const tarballs = path.join(root, 'tarballs');
+        await mkdir(tarballs);
+        const protocolTgz = await npmPack(PROTOCOL_DIR, tarballs);
+        const turretTgz = await npmPack(TURRET_DIR, tarballs);
 
-    await pub.bind('tcp://127.0.0.1:*');
-    await pull.bind('tcp://127.0.0.1:*');
-    const port = (s: Publisher | Pull): number => Number(/:(\d+)$/.exec(s.lastEndpoint ?? '')?.[1]);
-    project = await makeProject({
-      hq_address: '127.0.0.1',
-      publish_port: port(pub),
-      rc_port: port(pull),
-      turrets: [{ name: 'navigation', canons: 2, rampup: 0, script: 'v_user.js', extra_files: ['data/users.csv'] }],
-      turrets_requirements: [],
-      extra_turret_config: {},
-    });
-    await writeFile(path.join(project.dir, 'v_user.js'), FIRING_SCRIPT);
-    firing = path.join(root, 'firing-machine');
-    await mkdir(firing);
-    const [archive] = await packTurrets(project.dir, { outDir: firing });
-    assert.equal(archive, path.join(firing, 'navigation.tgz'));
+        await pub.bind('tcp://127.0.0.1:*');
+        await pull.bind('tcp://127.0.0.1:*');
+        const port = (s: Publisher | Pull): number => Number(/:(\d+)$/.exec(s.lastEndpoint ?? '')?.[1]);
+        project = await makeProject({
+          hq_address: '127.0.0.1',
+          publish_port: port(pub),
+          rc_port: port(pull),
+          turrets: [
+            {
+              name: 'navigation',
+              canons: 2,
+              rampup: 0,
+              script: 'v_user.js',
+              extra_files: ['data/users.csv'],
+            },
+          ],
+          turrets_requirements: [],
+          extra_turret_config: {},
+        });
+        await writeFile(path.join(project.dir, 'v_user.js'), FIRING_SCRIPT);
+        firing = path.join(root, 'firing-machine');
+        await mkdir(firing);
+        const [archive] = await packTurrets(project.dir, { outDir: firing });
+        assert.equal(archive, path.join(firing, 'navigation.tgz'));
 
-    // The npm cache holds the @types/node that the workspace locked, not the newest one that
-    // protobufjs's ">=13.7.0" would pick in a fresh tree: pin it so that npm can stay offline.
-    const typesNode = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as { version: string };
-    await writeFile(
-      path.join(firing, 'package.json'),
-      JSON.stringify({ name: 'firing-machine', private: true, overrides: { '@types/node': typesNode.version } }, null, 2),
+        // The npm cache holds the @types/node that the workspace locked, not the newest one that
+        // protobufjs's ">=13.7.0" would pick in a fresh tree: pin it so that npm can stay offline.
+        const typesNode = JSON.parse(
+          readFileSync(path.join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8'),
+        ) as { version: string };
+        await writeFile(
+          path.join(firing, 'package.json'),
+          JSON.stringify(
+            { name: 'firing-machine', private: true, overrides: { '@types/node': typesNode.version } },
+            null,
+            2,
+          ),
+        );
+        await run(
+          'npm',
+          ['install', '--offline', '--no-audit', '--no-fund', protocolTgz, turretTgz, './navigation.tgz'],
+          { cwd: firing, env: cleanEnv() },
+        );
+      },
+      { timeout: 150_000 },
     );
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', protocolTgz, turretTgz, './navigation.tgz'], { cwd: firing, env: cleanEnv() });
-  }, { timeout: 150_000 });
 
-  after(async () => {
-    stopTurret(turret?.child);
-    pub.close();
-    pull.close();
-    if (root !== '') await rm(root, { recursive: true, force: true });
-    await project?.cleanup();
-  });
+    after(async () => {
+      stopTurret(turret?.child);
+      pub.close();
+      pull.close();
+      if (root !== '') await rm(root, { recursive: true, force: true });
+      await project?.cleanup();
+    });
 
-  void it('installs the package with its files and the start-navigation bin', async () => {
-    const installed = path.join(firing, 'node_modules', 'oct-turret-navigation');
-    assert.deepEqual((await readdir(installed)).sort(), ['data', 'package.json', 'start.js', 'turret.json', 'v_user.js']);
-    assert.ok(existsSync(path.join(firing, 'node_modules', '.bin', 'start-navigation')));
-  });
+    void it('installs the package with its files and the start-navigation bin', async () => {
+      const installed = path.join(firing, 'node_modules', 'oct-turret-navigation');
+      assert.deepEqual((await readdir(installed)).sort(), [
+        'data',
+        'package.json',
+        'start.js',
+        'turret.json',
+        'v_user.js',
+      ]);
+      assert.ok(existsSync(path.join(firing, 'node_modules', '.bin', 'start-navigation')));
+    });
 
-  void it('npx start-navigation: ready, results after start, killed after kill', { timeout: 120_000 }, async () => {
-    turret = startTurret('npx', ['--no', 'start-navigation'], firing);
-    try {
-      await fire(pub, pull, turret);
-    } finally {
-      stopTurret(turret.child);
-    }
-  });
+    void it(
+      'npx start-navigation: ready, results after start, killed after kill',
+      { timeout: 120_000 },
+      async () => {
+        turret = startTurret('npx', ['--no', 'start-navigation'], firing);
+        try {
+          await fire(pub, pull, turret);
+        } finally {
+          stopTurret(turret.child);
+        }
+      },
+    );
 
-  void it('npx oct-turret start --tar navigation.tgz: the same, straight from the archive', { timeout: 120_000 }, async () => {
-    turret = startTurret('npx', ['--no', 'oct-turret', 'start', '--tar', 'navigation.tgz'], firing);
-    try {
-      await fire(pub, pull, turret);
-    } finally {
-      stopTurret(turret.child);
-    }
-  });
-});
+    void it(
+      'npx oct-turret start --tar navigation.tgz: the same, straight from the archive',
+      { timeout: 120_000 },
+      async () => {
+        turret = startTurret('npx', ['--no', 'oct-turret', 'start', '--tar', 'navigation.tgz'], firing);
+        try {
+          await fire(pub, pull, turret);
+        } finally {
+          stopTurret(turret.child);
+        }
+      },
+    );
+  },
+);

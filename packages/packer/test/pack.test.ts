@@ -18,7 +18,10 @@ void describe('packTurrets', () => {
   after(async () => project.cleanup());
 
   void it('writes <name>.tgz per turret into the project directory', async () => {
-    assert.deepEqual(archives, [path.join(project.dir, 'navigation.tgz'), path.join(project.dir, 'checkout.tgz')]);
+    assert.deepEqual(archives, [
+      path.join(project.dir, 'navigation.tgz'),
+      path.join(project.dir, 'checkout.tgz'),
+    ]);
     const names = (await readdir(project.dir)).filter((n) => n.endsWith('.tgz') || n.endsWith('.tmp')).sort();
     assert.deepEqual(names, ['checkout.tgz', 'navigation.tgz']);
   });
@@ -28,7 +31,13 @@ void describe('packTurrets', () => {
       const entries = await readArchive(file);
       assert.deepEqual(
         entries.map((e) => e.path),
-        ['package/data/users.csv', 'package/package.json', 'package/start.js', 'package/turret.json', 'package/v_user.js'],
+        [
+          'package/data/users.csv',
+          'package/package.json',
+          'package/start.js',
+          'package/turret.json',
+          'package/v_user.js',
+        ],
       );
       for (const e of entries) {
         assert.equal(e.type, 'File');
@@ -37,7 +46,10 @@ void describe('packTurrets', () => {
         assert.ok(e.uid === undefined || e.uid === 0, `${e.path} uid ${String(e.uid)}`);
       }
       const byPath = new Map<string, ArchiveFile>(entries.map((e) => [e.path, e]));
-      assert.equal(byPath.get('package/v_user.js')?.content.toString(), await readFile(path.join(project.dir, 'v_user.js'), 'utf8'));
+      assert.equal(
+        byPath.get('package/v_user.js')?.content.toString(),
+        await readFile(path.join(project.dir, 'v_user.js'), 'utf8'),
+      );
       assert.equal(byPath.get('package/data/users.csv')?.content.toString(), 'id,name\n1,alice\n');
     }
   });
@@ -67,7 +79,9 @@ void describe('packTurrets', () => {
 
   void it('writes a private package.json with the turret dependency, the requirements, a bin and a start script', async () => {
     const manifest = entryJson(await readArchive(archives[0] ?? ''), 'package.json');
-    const turretManifest = JSON.parse(await readFile(new URL('../../turret/package.json', import.meta.url), 'utf8')) as { version: string };
+    const turretManifest = JSON.parse(
+      await readFile(new URL('../../turret/package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
     assert.deepEqual(manifest.dependencies, {
       '@oct/turret': `^${turretManifest.version}`,
       '@scope/pkg': '1.2.3',
@@ -88,7 +102,10 @@ void describe('packTurrets', () => {
   });
 
   void it('prints the Added and Archive lines OCT users know, and the WARNING lines', () => {
-    const navigation = lines.slice(lines.findIndex((l) => l.startsWith('Added')), lines.findIndex((l) => l.startsWith('Archive')) + 1);
+    const navigation = lines.slice(
+      lines.findIndex((l) => l.startsWith('Added')),
+      lines.findIndex((l) => l.startsWith('Archive')) + 1,
+    );
     assert.deepEqual(navigation, [
       'Added data/users.csv',
       'Added package.json',
@@ -97,8 +114,14 @@ void describe('packTurrets', () => {
       'Added v_user.js',
       `Archive ${path.join(project.dir, 'navigation.tgz')} created`,
     ]);
-    assert.ok(lines.some((l) => /^WARNING: .*turrets\[0\]: optional key "workers" not set/.test(l)), lines.join('\n'));
-    assert.ok(!lines.some((l) => /"hq_address"|"hq_rc"|"hq_publisher"/.test(l)), 'no warning about keys the packer fills');
+    assert.ok(
+      lines.some((l) => /^WARNING: .*turrets\[0\]: optional key "workers" not set/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      !lines.some((l) => /"hq_address"|"hq_rc"|"hq_publisher"/.test(l)),
+      'no warning about keys the packer fills',
+    );
   });
 
   void it('writes into outDir when given, creating it', async () => {
@@ -115,7 +138,9 @@ void describe('archive and package names', () => {
   });
 
   void it('packs a turret with an unusual name under a sanitised npm name', async () => {
-    const project = await makeProject({ turrets: [{ name: 'My Turret #1', canons: 1, script: 'v_user.js' }] });
+    const project = await makeProject({
+      turrets: [{ name: 'My Turret #1', canons: 1, script: 'v_user.js' }],
+    });
     try {
       const [file] = await packTurrets(project.dir, {});
       assert.equal(path.basename(file ?? ''), 'My-Turret-1.tgz');
@@ -149,13 +174,18 @@ void describe('archive and package names', () => {
 void describe('extra directories', () => {
   void it('packs every file under a directory named in extra_files, following links that stay inside', async () => {
     const { mkdir, symlink, writeFile } = await import('node:fs/promises');
-    const project = await makeProject({ turrets: [{ name: 'nav', canons: 1, script: 'v_user.js', extra_files: ['data'] }] });
+    const project = await makeProject({
+      turrets: [{ name: 'nav', canons: 1, script: 'v_user.js', extra_files: ['data'] }],
+    });
     try {
       await mkdir(path.join(project.dir, 'data', 'deep'));
       await writeFile(path.join(project.dir, 'data', 'deep', 'b.txt'), 'b');
       await symlink(path.join(project.dir, 'v_user.js'), path.join(project.dir, 'data', 'link.js'));
       await symlink(path.join(project.dir, 'data'), path.join(project.dir, 'data', 'deep', 'loop'));
-      await writeFile(path.join(project.dir, 'data', '..dots'), 'a name that starts with two dots stays inside');
+      await writeFile(
+        path.join(project.dir, 'data', '..dots'),
+        'a name that starts with two dots stays inside',
+      );
       const [file] = await packTurrets(project.dir, {});
       const entries = await readArchive(file ?? '');
       assert.deepEqual(
@@ -171,7 +201,11 @@ void describe('extra directories', () => {
           'package/v_user.js',
         ],
       );
-      assert.equal(entries.find((e) => e.path === 'package/data/link.js')?.type, 'File', 'links are packed as the file they name');
+      assert.equal(
+        entries.find((e) => e.path === 'package/data/link.js')?.type,
+        'File',
+        'links are packed as the file they name',
+      );
       assert.deepEqual(entryJson(entries, 'turret.json').extra_files, ['data']);
     } finally {
       await project.cleanup();

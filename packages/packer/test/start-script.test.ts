@@ -29,16 +29,35 @@ void describe('start.js', () => {
       // Without @oct/turret: a one-line error, exit code 1.
       await assert.rejects(run(process.execPath, [startJs]), (err: { code?: number; stderr?: string }) => {
         assert.equal(err.code, 1);
-        assert.match(err.stderr ?? '', /^ERROR: @oct\/turret \(its oct-turret command\) is not installed beside .*: run npm install\n$/);
+        assert.match(
+          err.stderr ?? '',
+          /^ERROR: @oct\/turret \(its oct-turret command\) is not installed beside .*: run npm install\n$/,
+        );
         return true;
       });
 
       const turretDir = path.join(modules, '@oct', 'turret');
       await mkdir(path.join(turretDir, 'bin'), { recursive: true });
-      await writeFile(path.join(turretDir, 'package.json'), JSON.stringify({ name: '@oct/turret', version: '0.1.0', type: 'module', bin: { 'oct-turret': 'bin/oct-turret.js' } }));
-      await writeFile(path.join(turretDir, 'bin', 'oct-turret.js'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+      await writeFile(
+        path.join(turretDir, 'package.json'),
+        JSON.stringify({
+          name: '@oct/turret',
+          version: '0.1.0',
+          type: 'module',
+          bin: { 'oct-turret': 'bin/oct-turret.js' },
+        }),
+      );
+      await writeFile(
+        path.join(turretDir, 'bin', 'oct-turret.js'),
+        'console.log(JSON.stringify(process.argv.slice(2)));\n',
+      );
       const { stdout } = await run(process.execPath, [startJs, '--verbose'], { cwd: project.root });
-      assert.deepEqual(JSON.parse(stdout), ['start', '--config', path.join(installed, 'turret.json'), '--verbose']);
+      assert.deepEqual(JSON.parse(stdout), [
+        'start',
+        '--config',
+        path.join(installed, 'turret.json'),
+        '--verbose',
+      ]);
     } finally {
       await project.cleanup();
     }
