@@ -24,6 +24,8 @@ void it('creates the fixed schema in WAL mode and stores results in insert_limit
   }));
   store.insertResults(rows);
   store.reject('not_json', 'frame is not JSON (spec 3.2)', new Uint8Array(REJECT_KEEP_BYTES + 10));
+  const [during] = query<{ journal_mode: string }>(path, 'PRAGMA journal_mode');
+  assert.equal(during!.journal_mode, 'wal', 'WAL while the run ingests');
   store.close();
   const tables = query<{ name: string }>(
     path,
@@ -44,8 +46,11 @@ void it('creates the fixed schema in WAL mode and stores results in insert_limit
     'SELECT frame_size, length(frame) AS kept FROM reject',
   );
   assert.deepEqual(r, { frame_size: REJECT_KEEP_BYTES + 10, kept: REJECT_KEEP_BYTES });
-  const [mode] = query<{ journal_mode: string }>(path, 'PRAGMA journal_mode');
-  assert.equal(mode!.journal_mode, 'wal');
+  // A closed store is one self-contained file: no -wal/-shm beside it, even after readers opened it.
+  const [closed] = query<{ journal_mode: string }>(path, 'PRAGMA journal_mode');
+  assert.equal(closed!.journal_mode, 'delete');
+  assert.equal(existsSync(`${path}-wal`), false);
+  assert.equal(existsSync(`${path}-shm`), false);
 });
 
 void it('names the file and key of each project mistake, one line each', () => {

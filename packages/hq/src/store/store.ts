@@ -171,6 +171,9 @@ export class ResultsStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // WAL suits ingest; a finished run is one self-contained file that can be copied alone, and
+    // read-only readers (the reporter) leave no -wal/-shm files beside it.
+    this.db.pragma('journal_mode = DELETE');
     this.db.close();
   }
 }
