@@ -1,7 +1,7 @@
 // spec/schemas -> TypeScript types (json-schema-to-typescript). One root schema references every
 // document so that shared definitions are declared exactly once.
 import { compile } from 'json-schema-to-typescript';
-import { banner, pascal, schemaDir, type SchemaFile } from './schemas.js';
+import { banner, schemaDir, type SchemaFile } from './schemas.js';
 
 export async function generateTypes(schemas: SchemaFile[]): Promise<string> {
   const documents = schemas.filter((s) => s.name !== 'common');
@@ -12,7 +12,6 @@ export async function generateTypes(schemas: SchemaFile[]): Promise<string> {
     additionalProperties: false,
     required: documents.map((d) => d.name),
     properties: Object.fromEntries(documents.map((d) => [d.name, { $ref: d.file }])),
-    $defs: Object.fromEntries(documents.map((d) => [pascal(d.name), { $ref: d.file }])),
   };
   const ts = await compile(root as never, 'OctSpecDocuments', {
     bannerComment: '',
