@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import * as zmq from 'zeromq';
-import { Ingest, ResultsStore } from '@oct/hq';
+import { IngestThread, ResultsStore } from '@oct/hq';
 import type { Result } from '@oct/protocol';
 
 const arg = (name: string, fallback: number): number => {
@@ -44,16 +44,15 @@ async function ingestRun(
   backlog: boolean,
 ): Promise<Figure> {
   const dbPath = join(dir, `${mode}.sqlite`);
-  const store = new ResultsStore(dbPath, { insertLimit: INSERT_LIMIT });
-  const ingest = new Ingest(store, { flushAt: INSERT_LIMIT });
+  const ingest = await IngestThread.start({ dbPath, insertLimit: INSERT_LIMIT, flushAt: INSERT_LIMIT });
   const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: backlog ? 0 : 100_000 });
   await pull.bind('tcp://127.0.0.1:*');
   const endpoint = pull.lastEndpoint!;
   const per = Math.ceil(total / SENDERS / BATCH) * BATCH;
   const expected = per * SENDERS;
+  const expectedFrames = mode === 'legacy' ? expected : expected / BATCH;
   let first = 0;
   const deadline = performance.now() + 60_000;
-  // The same loop as HqRun's: decode + batch inside the receive loop, yield now and then.
   const senders = Array.from({ length: SENDERS }, (_, id) =>
     fork(senderScript, [endpoint, mode, String(per), String(BATCH), String(id), backlog ? '0' : '10000'], {
       stdio: 'inherit',
@@ -63,29 +62,30 @@ async function ingestRun(
     senders.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))),
   );
   if (backlog) await sendersDone;
-  const receiving = (async () => {
-    let n = 0;
-    let lastYield = performance.now();
-    for (;;) {
-      const parts = await pull.receive();
-      const now = performance.now();
-      if (first === 0) first = now;
-      for (const f of parts) ingest.handle(f, now);
-      if (ingest.counts.stored + ingest.pendingCount >= expected) break;
-      if (++n % 256 === 0 && now - lastYield > 20) {
-        await yieldToLoop();
-        lastYield = performance.now();
-        if (lastYield > deadline) break;
-      }
+  // The same loop as HqRun's: hand frames to the ingest thread, pause when it lags, yield now and then.
+  let frames = 0;
+  let lastYield = performance.now();
+  while (frames < expectedFrames) {
+    const parts = await pull.receive();
+    if (first === 0) first = performance.now();
+    for (const f of parts) ingest.push(f);
+    frames += parts.length;
+    const caughtUp = ingest.backpressure();
+    if (caughtUp) await caughtUp;
+    if (frames % 256 === 0 && performance.now() - lastYield > 20) {
+      await yieldToLoop();
+      lastYield = performance.now();
+      if (lastYield > deadline) break;
     }
-    ingest.flush();
-  })();
-  await receiving;
+  }
+  // Timed until every result is committed and the file closed.
+  await ingest.close();
   const seconds = (performance.now() - first) / 1000;
   await sendersDone;
   pull.close();
   const stored = ingest.counts.stored;
   // Ceiling: the same rows, inserted by the same store code with nothing else going on.
+  const store = new ResultsStore(dbPath);
   const rows = store.db.prepare('SELECT * FROM result').all() as Record<string, unknown>[];
   store.close();
   const ceiling = insertCeiling(

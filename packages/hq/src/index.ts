@@ -31,6 +31,7 @@ export {
   type ProjectTurret,
 } from './project.js';
 export { Ingest, type IngestCounts, type IngestOptions } from './ingest.js';
+export { IngestThread, type IngestThreadOptions } from './ingest-thread.js';
 export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
 export {
   TurretRegistry,

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import * as zmq from 'zeromq';
-import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type Result, type TurretStatus } from '@oct/protocol';
-import { Ingest } from './ingest.js';
+import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
+import { IngestThread } from './ingest-thread.js';
 import { loadProject, type Project } from './project.js';
 import {
   TurretRegistry,
@@ -26,7 +26,6 @@ import {
   type ShownState,
   type TurretInfo,
 } from './registry.js';
-import { ResultsStore } from './store/store.js';
 
 /** How a run ended (the `run.outcome` column). */
 export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead';
@@ -198,8 +197,8 @@ export class HqRun extends EventEmitter<RunEvents> {
   > & {
     transactionContext: Record<string, unknown>;
   };
-  private readonly store: ResultsStore;
-  private readonly ingest: Ingest;
+  /** Decoding and storing run on a worker thread; set by bind(). */
+  private ingest!: IngestThread;
   private readonly registry = new TurretRegistry();
   private readonly pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000 });
   private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: 100_000 });
@@ -249,21 +248,6 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.dbPath = dbPathFor(cfg.results_database.db_uri, this.resultsDir, project.dir);
     this.createdDir = !existsSync(this.resultsDir);
     mkdirSync(this.resultsDir, { recursive: true });
-    this.store = new ResultsStore(this.dbPath, { insertLimit: cfg.results_database.insert_limit });
-    this.store.createRun({
-      project: project.name,
-      run_time: cfg.run_time,
-      results_ts_interval: cfg.results_ts_interval,
-      config_json: JSON.stringify(cfg),
-      hq_version: HQ_VERSION,
-    });
-    this.ingest = new Ingest(this.store, {
-      flushAt: Math.max(cfg.results_database.insert_limit, 2000),
-      onStatus: (s) => this.onStatus(s),
-      onStored: cfg.external_publisher ? (rows) => this.publishExternal(rows) : undefined,
-      onMessage: cfg.console_logging ? (_kind, m) => this.emit('log', JSON.stringify(m)) : undefined,
-      onError: (e) => this.emit('log', `WARNING: ${e.message}`),
-    });
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -273,6 +257,28 @@ export class HqRun extends EventEmitter<RunEvents> {
     const host = cfg.hq_address;
     const ep = (port: number | '*'): string => `tcp://${host}:${port}`;
     try {
+      this.ingest = await IngestThread.start({
+        dbPath: this.dbPath,
+        insertLimit: cfg.results_database.insert_limit,
+        flushAt: Math.max(cfg.results_database.insert_limit, 2000),
+        run: {
+          project: this.project.name,
+          run_time: cfg.run_time,
+          results_ts_interval: cfg.results_ts_interval,
+          config_json: JSON.stringify(cfg),
+          hq_version: HQ_VERSION,
+        },
+        onStatus: (s) => this.onStatus(s),
+        onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
+        onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
+        onWarning: (message) => this.emit('log', `WARNING: ${message}`),
+      });
+    } catch (e) {
+      this.closeSockets();
+      if (this.createdDir) rmSync(this.resultsDir, { recursive: true, force: true });
+      throw new HqError(`${this.project.configPath}: ${(e as Error).message}`);
+    }
+    try {
       await this.bindOne(this.pub, ep(this.opts.ephemeralPorts ? '*' : cfg.publish_port), 'publish_port');
       await this.bindOne(this.pull, ep(this.opts.ephemeralPorts ? '*' : cfg.rc_port), 'rc_port');
       if (typeof cfg.external_publisher === 'string') {
@@ -281,7 +287,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       }
     } catch (e) {
       this.closeSockets();
-      this.store.close();
+      await this.ingest.close();
       // Nothing happened yet: leave no empty results directory behind.
       if (this.createdDir) rmSync(this.resultsDir, { recursive: true, force: true });
       throw e;
@@ -308,7 +314,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.loop = this.receiveLoop();
     this.every(this.opts.statusIntervalMs, () => this.tick());
     this.every(this.opts.progressIntervalMs, () => this.emitProgress());
-    this.every(100, () => this.safeFlush());
+    this.every(100, () => this.ingest.flush());
     this.after(this.opts.joinTimeoutMs, () => {
       if (this.phase !== 'waiting') return;
       const ready = this.readyCount();
@@ -389,10 +395,11 @@ export class HqRun extends EventEmitter<RunEvents> {
         }
         return;
       }
-      const now = performance.now();
-      for (const frame of parts) this.ingest.handle(frame, now);
+      for (const frame of parts) this.ingest.push(frame);
+      const caughtUp = this.ingest.backpressure();
+      if (caughtUp) await caughtUp;
       // Under a flood every receive resolves at once; yield now and then so timers still run.
-      if (++n % 256 === 0 && now - lastYield > 20) {
+      if (++n % 256 === 0 && performance.now() - lastYield > 20) {
         await yieldToLoop();
         lastYield = performance.now();
       }
@@ -431,7 +438,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.phase = 'running';
     this.startedAtMono = performance.now();
     this.startedAt = Date.now() / 1000;
-    this.store.updateRun({ started_at: this.startedAt });
+    this.ingest.updateRun({ started_at: this.startedAt });
     for (const t of this.registry.alive()) this.lateStarts.set(t.uuid, this.startedAtMono);
     this.sendStart('');
     this.emit('phase', 'running');
@@ -455,7 +462,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.message = message;
     this.stoppedAtMono = performance.now();
     this.stoppedAt = Date.now() / 1000;
-    this.store.updateRun({ stopped_at: this.stoppedAt });
+    this.ingest.updateRun({ stopped_at: this.stoppedAt });
     this.send(
       encodeCommand({
         command: 'stop',
@@ -469,7 +476,7 @@ export class HqRun extends EventEmitter<RunEvents> {
   private checkDrained(): void {
     if (this.phase !== 'draining') return;
     const now = performance.now();
-    this.safeFlush();
+    this.ingest.flush();
     const sinceStop = now - this.stoppedAtMono;
     if (sinceStop >= this.opts.maxDrainMs) {
       this.finish(this.outcome, `${this.message}; drain ended after ${Math.round(sinceStop / 1000)} s (max)`);
@@ -528,24 +535,19 @@ export class HqRun extends EventEmitter<RunEvents> {
     // Stop receiving, store what was received, let queued sends (and re-publishing) go, then close.
     closeQuietly(this.pull);
     await this.loop.catch(() => undefined);
-    this.safeFlush();
+    await this.ingest.flushed();
     await this.sendChain.catch(() => undefined);
-    await this.externalChain.catch(() => undefined);
-    this.closeSockets();
     const finishedAt = Date.now() / 1000;
     const turrets = this.registry.list();
     for (const t of turrets) {
       t.resultsStored = this.ingest.storedByUuid.get(t.uuid) ?? 0;
       this.saveTurret(t);
     }
-    let rejects = this.ingest.counts.rejects;
-    try {
-      this.store.updateRun({ finished_at: finishedAt, outcome: this.outcome });
-      rejects = this.store.countRejects();
-      this.store.close();
-    } catch (e) {
-      this.emit('log', `WARNING: closing the results file failed: ${(e as Error).message}`);
-    }
+    this.ingest.updateRun({ finished_at: finishedAt, outcome: this.outcome });
+    const rejects = await this.ingest.close();
+    // Stored results reach the external publisher before the worker reports closed.
+    await this.externalChain.catch(() => undefined);
+    this.closeSockets();
     const views = turrets.map((t) => this.view(t));
     const c = this.ingest.counts;
     const summary: RunSummary = {
@@ -583,10 +585,9 @@ export class HqRun extends EventEmitter<RunEvents> {
       });
   }
 
-  private publishExternal(rows: readonly Result[]): void {
+  private publishExternal(frames: string[]): void {
     const ext = this.external;
     if (!ext) return;
-    const frames = rows.map((r) => JSON.stringify(r));
     this.externalChain = this.externalChain
       .then(async () => {
         for (const f of frames) if (!ext.closed) await ext.send(f);
@@ -594,32 +595,20 @@ export class HqRun extends EventEmitter<RunEvents> {
       .catch(() => undefined);
   }
 
-  private safeFlush(): void {
-    try {
-      this.ingest.flush();
-    } catch (e) {
-      this.emit('log', `WARNING: storing results failed: ${(e as Error).message}`);
-    }
-  }
-
   private saveTurret(t: TurretInfo): void {
-    try {
-      this.store.saveTurret({
-        name: t.name,
-        canons: t.canons,
-        script: t.script,
-        uuid: t.uuid,
-        rampup: t.rampup,
-        status: t.status,
-        updated_at: t.updatedAt,
-        protocol: t.protocol,
-        capabilities: t.capabilities,
-        results_sent: t.resultsSent,
-        results_stored: t.resultsStored,
-      });
-    } catch (e) {
-      this.emit('log', `WARNING: storing turret ${t.name} failed: ${(e as Error).message}`);
-    }
+    this.ingest.saveTurret({
+      name: t.name,
+      canons: t.canons,
+      script: t.script,
+      uuid: t.uuid,
+      rampup: t.rampup,
+      status: t.status,
+      updated_at: t.updatedAt,
+      protocol: t.protocol,
+      capabilities: t.capabilities,
+      results_sent: t.resultsSent,
+      results_stored: t.resultsStored,
+    });
   }
 
   private view(t: TurretInfo): TurretView {
@@ -640,7 +629,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (this.phase === 'finished') return;
     const now = performance.now();
     const c = this.ingest.counts;
-    const n = c.stored + this.ingest.pendingCount;
+    const n = this.ingest.received;
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length > 2 && now - this.rateSamples[0]!.t > 1500) this.rateSamples.shift();
     const first = this.rateSamples[0]!;

@@ -1,0 +1,55 @@
+/** The messages between the receive thread (IngestThread) and the ingest thread (ingest-worker). */
+import type { TurretStatus } from '@oct/protocol';
+import type { IngestCounts } from './ingest.js';
+import type { RunRow, TurretRow } from './store/store.js';
+
+/** Given to the ingest thread as workerData. */
+export interface IngestThreadSetup {
+  dbPath: string;
+  insertLimit: number;
+  flushAt: number;
+  run: RunRow | null;
+  /** Post every decoded message back as a log line (console_logging). */
+  logMessages: boolean;
+  /** Post stored results back as JSON frames (external_publisher). */
+  publishStored: boolean;
+  /** Int32Array over a SharedArrayBuffer: [0] chunks processed, [1] 1 while the receiver waits. */
+  progress: SharedArrayBuffer;
+}
+
+/** Field updates of the `run` row. */
+export type RunFields = Partial<{
+  started_at: number;
+  stopped_at: number;
+  finished_at: number;
+  outcome: string;
+}>;
+
+/** Receive thread -> ingest thread, handled in order. */
+export type ToIngest =
+  | { t: 'frames'; chunk: ArrayBuffer }
+  | { t: 'flush'; id: number }
+  | { t: 'turret'; row: TurretRow }
+  | { t: 'run'; fields: RunFields }
+  | { t: 'close' };
+
+/** What the ingest thread has counted so far. */
+export interface IngestTally {
+  counts: IngestCounts;
+  /** Results decoded, stored or not yet. */
+  received: number;
+  storedByUuid: [string, number][];
+}
+
+/** Ingest thread -> receive thread. */
+export type FromIngest =
+  | { t: 'ready' }
+  | { t: 'failed'; message: string }
+  | { t: 'tally'; tally: IngestTally }
+  | { t: 'flushed'; id: number; tally: IngestTally }
+  | { t: 'status'; status: TurretStatus }
+  | { t: 'log'; line: string }
+  | { t: 'stored'; frames: string[] }
+  | { t: 'warning'; message: string }
+  | { t: 'unblocked' }
+  | { t: 'closed'; tally: IngestTally; rejects: number };

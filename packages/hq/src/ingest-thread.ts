@@ -1,0 +1,248 @@
+/**
+ * The receive thread's half of ingest: frames pulled off the PULL socket are packed into chunks
+ * and handed to a worker thread (ingest-worker.ts) that decodes and stores them, so receiving
+ * overlaps with decoding and SQLite instead of taking turns with them (bench/hq). Statuses and
+ * counts come back as messages; every write to the results file goes through the worker, in order.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TurretStatus } from '@oct/protocol';
+import { FrameChunker } from './frame-chunk.js';
+import type { IngestCounts } from './ingest.js';
+import type { FromIngest, IngestTally, IngestThreadSetup, RunFields, ToIngest } from './ingest-messages.js';
+import type { RunRow, TurretRow } from './store/store.js';
+
+/** A chunk goes to the worker at this many frames, this many bytes, or this many ms after its first frame. */
+const CHUNK_FRAMES = 512;
+const CHUNK_BYTES = 256 * 1024;
+const CHUNK_MS = 2;
+/** Chunks handed over but not yet decoded before receiving pauses (ZeroMQ then queues and pushes back). */
+const MAX_CHUNKS_IN_FLIGHT = 64;
+
+export interface IngestThreadOptions {
+  /** The results file (created with the schema). */
+  dbPath: string;
+  /** Rows per transaction (results_database.insert_limit). */
+  insertLimit: number;
+  /** Pending results that trigger a flush in the worker (default: 2000). */
+  flushAt?: number;
+  /** The run row to write first, if any. */
+  run?: RunRow | null;
+  /** Every valid status, in arrival order. */
+  onStatus?: (status: TurretStatus) => void;
+  /** Every decoded message as a JSON line (console_logging); off when not given. */
+  onLog?: (line: string) => void;
+  /** Stored results as JSON frames (external_publisher); off when not given. */
+  onStored?: (frames: string[]) => void;
+  /** Storage trouble that did not stop ingest (disk full, ...). */
+  onWarning?: (message: string) => void;
+}
+
+/** The worker's source file beside this module: .ts when run from src/ (tsx), .js from dist/. */
+const workerUrl = new URL(`./ingest-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * Run from src/ (tests, under `--import tsx`): on Node 20 tsx registers its hooks in the main thread
+ * only, so the worker registers them itself before importing the .ts entry.
+ */
+function fromSource(entry: URL): string {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((t) => t.register()).then(() => import(${JSON.stringify(entry.href)}))`;
+}
+
+export class IngestThread {
+  /** Counts as of the worker's last report. */
+  counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, rejects: 0, statuses: 0 };
+  /** Results decoded by the worker, stored or about to be. */
+  received = 0;
+  /** Stored results per turret uuid, as of the worker's last report. */
+  storedByUuid = new Map<string, number>();
+  /** Monotonic ms when the worker last reported new results. */
+  lastResultAt = 0;
+
+  private readonly worker: Worker;
+  private readonly chunker = new FrameChunker();
+  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  private chunkTimer: NodeJS.Timeout | null = null;
+  private chunksSent = 0;
+  private alive = true;
+  private nextFlushId = 1;
+  private readonly flushWaiters = new Map<number, () => void>();
+  private unblock: (() => void) | null = null;
+  private closing: Promise<number> | null = null;
+  private resolveClosed: (rejects: number) => void = () => undefined;
+  private readonly ready: Promise<void>;
+
+  /** Starts the worker and waits until the results file is open. */
+  static async start(options: IngestThreadOptions): Promise<IngestThread> {
+    const thread = new IngestThread(options);
+    await thread.ready;
+    return thread;
+  }
+
+  private constructor(private readonly options: IngestThreadOptions) {
+    const setup: IngestThreadSetup = {
+      dbPath: options.dbPath,
+      insertLimit: options.insertLimit,
+      flushAt: Math.max(1, options.flushAt ?? 2000),
+      run: options.run ?? null,
+      logMessages: options.onLog !== undefined,
+      publishStored: options.onStored !== undefined,
+      progress: this.progress.buffer as SharedArrayBuffer,
+    };
+    this.worker = workerUrl.pathname.endsWith('.ts')
+      ? new Worker(fromSource(workerUrl), { eval: true, workerData: setup })
+      : new Worker(workerUrl, { workerData: setup });
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onReady = (m: FromIngest): void => {
+        if (m.t === 'ready') resolve();
+        else if (m.t === 'failed') reject(new Error(m.message));
+        else return;
+        this.worker.off('message', onReady);
+      };
+      this.worker.on('message', onReady);
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (m: FromIngest) => this.onMessage(m));
+    this.worker.on('error', (e) => this.options.onWarning?.(`ingest thread failed: ${e.message}`));
+    this.worker.on('exit', () => this.onExit());
+  }
+
+  /** Hands one received frame over (it is copied; the caller may drop it). */
+  push(frame: Uint8Array): void {
+    if (!this.alive) return;
+    this.chunker.add(frame);
+    if (this.chunker.frames >= CHUNK_FRAMES || this.chunker.bytes >= CHUNK_BYTES) this.sendChunk();
+    else this.chunkTimer ??= setTimeout(() => this.sendChunk(), CHUNK_MS);
+  }
+
+  /**
+   * null when the worker keeps up; otherwise a promise that resolves once it has caught up enough.
+   * The receive loop awaits it so a flood stays queued in ZeroMQ (bounded) rather than in memory.
+   */
+  backpressure(): Promise<void> | null {
+    if (!this.alive || this.inFlight() < MAX_CHUNKS_IN_FLIGHT) return null;
+    Atomics.store(this.progress, 1, 1);
+    // The worker may have caught up between the check and the flag: check again.
+    if (this.inFlight() < MAX_CHUNKS_IN_FLIGHT) {
+      Atomics.store(this.progress, 1, 0);
+      return null;
+    }
+    return new Promise((r) => (this.unblock = r));
+  }
+
+  /** Asks the worker to store what it holds; counts arrive shortly after. */
+  flush(): void {
+    this.sendChunk();
+    this.post({ t: 'flush', id: 0 });
+  }
+
+  /** Resolves once everything pushed so far is stored and the counts reflect it. */
+  flushed(): Promise<void> {
+    this.sendChunk();
+    if (!this.alive) return Promise.resolve();
+    const id = this.nextFlushId++;
+    return new Promise((resolve) => {
+      this.flushWaiters.set(id, resolve);
+      this.post({ t: 'flush', id });
+    });
+  }
+
+  /** Inserts or updates a turret row. */
+  saveTurret(row: TurretRow): void {
+    this.post({ t: 'turret', row });
+  }
+
+  /** Updates the run row. */
+  updateRun(fields: RunFields): void {
+    this.post({ t: 'run', fields });
+  }
+
+  /** Stores everything, closes the results file and ends the worker; resolves with the reject count. */
+  close(): Promise<number> {
+    if (this.closing) return this.closing;
+    this.sendChunk();
+    this.closing = new Promise<number>((resolve) => {
+      this.resolveClosed = resolve;
+      if (!this.alive) resolve(this.counts.rejects);
+    });
+    this.post({ t: 'close' });
+    return this.closing;
+  }
+
+  private inFlight(): number {
+    return (this.chunksSent - Atomics.load(this.progress, 0)) | 0;
+  }
+
+  private sendChunk(): void {
+    if (this.chunkTimer) {
+      clearTimeout(this.chunkTimer);
+      this.chunkTimer = null;
+    }
+    const chunk = this.chunker.take();
+    if (!chunk || !this.alive) return;
+    this.chunksSent++;
+    this.worker.postMessage({ t: 'frames', chunk } satisfies ToIngest, [chunk]);
+  }
+
+  private post(m: ToIngest): void {
+    if (this.alive) this.worker.postMessage(m);
+  }
+
+  private onMessage(m: FromIngest): void {
+    switch (m.t) {
+      case 'tally':
+        this.apply(m.tally);
+        return;
+      case 'flushed':
+        this.apply(m.tally);
+        this.flushWaiters.get(m.id)?.();
+        this.flushWaiters.delete(m.id);
+        return;
+      case 'status':
+        this.options.onStatus?.(m.status);
+        return;
+      case 'log':
+        this.options.onLog?.(m.line);
+        return;
+      case 'stored':
+        this.options.onStored?.(m.frames);
+        return;
+      case 'warning':
+        this.options.onWarning?.(m.message);
+        return;
+      case 'unblocked':
+        this.wake();
+        return;
+      case 'closed':
+        this.apply(m.tally);
+        this.resolveClosed(m.rejects);
+        void this.worker.terminate();
+        return;
+    }
+  }
+
+  private apply(t: IngestTally): void {
+    if (t.received > this.received) this.lastResultAt = performance.now();
+    this.received = t.received;
+    this.counts = t.counts;
+    this.storedByUuid = new Map(t.storedByUuid);
+  }
+
+  private wake(): void {
+    const unblock = this.unblock;
+    this.unblock = null;
+    unblock?.();
+  }
+
+  /** The worker is gone (closed, or died): nothing waits on it any more. */
+  private onExit(): void {
+    this.alive = false;
+    if (this.chunkTimer) clearTimeout(this.chunkTimer);
+    this.wake();
+    for (const resolve of this.flushWaiters.values()) resolve();
+    this.flushWaiters.clear();
+    this.resolveClosed(this.counts.rejects);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The ingest thread: decodes the frames the receive thread hands over in chunks, stores results,
+ * rejects, turrets and the run row in the results file, and reports statuses and counts back
+ * (IngestThread is its other half). It owns the only SQLite connection of the run.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { forEachFrame } from './frame-chunk.js';
+import { Ingest } from './ingest.js';
+import type { FromIngest, IngestTally, IngestThreadSetup, ToIngest } from './ingest-messages.js';
+import { ResultsStore } from './store/store.js';
+
+const setup = workerData as IngestThreadSetup;
+const port = parentPort!;
+const post = (m: FromIngest): void => port.postMessage(m);
+const warn = (what: string, e: unknown): void =>
+  post({ t: 'warning', message: `${what}: ${(e as Error).message}` });
+
+function open(): ResultsStore | null {
+  try {
+    const store = new ResultsStore(setup.dbPath, { insertLimit: setup.insertLimit });
+    if (setup.run) store.createRun(setup.run);
+    return store;
+  } catch (e) {
+    post({ t: 'failed', message: `cannot open the results file ${setup.dbPath}: ${(e as Error).message}` });
+    return null;
+  }
+}
+
+const store = open();
+if (store) serve(store);
+
+function serve(store: ResultsStore): void {
+  const progress = new Int32Array(setup.progress);
+  const ingest: Ingest = new Ingest(store, {
+    flushAt: setup.flushAt,
+    // Counts first, so the receiver judges a status (accounting) against what preceded it.
+    onStatus: (status) => {
+      post({ t: 'tally', tally: tally() });
+      post({ t: 'status', status });
+    },
+    onStored: setup.publishStored
+      ? (rows) => post({ t: 'stored', frames: rows.map((r) => JSON.stringify(r)) })
+      : undefined,
+    onMessage: setup.logMessages ? (_kind, m) => post({ t: 'log', line: JSON.stringify(m) }) : undefined,
+    onError: (e) => warn('ingest', e),
+  });
+  const tally = (): IngestTally => ({
+    counts: { ...ingest.counts },
+    received: ingest.counts.stored + ingest.pendingCount,
+    storedByUuid: [...ingest.storedByUuid],
+  });
+  const flush = (): void => {
+    try {
+      ingest.flush();
+    } catch (e) {
+      warn('storing results failed', e);
+    }
+  };
+
+  port.on('message', (m: ToIngest) => {
+    switch (m.t) {
+      case 'frames':
+        forEachFrame(m.chunk, (frame) => ingest.handle(frame));
+        Atomics.add(progress, 0, 1);
+        // The receiver paused for us (too many chunks in flight): wake it.
+        if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
+        return;
+      case 'flush':
+        flush();
+        post({ t: 'flushed', id: m.id, tally: tally() });
+        return;
+      case 'turret':
+        try {
+          store.saveTurret(m.row);
+        } catch (e) {
+          warn(`storing turret ${m.row.name} failed`, e);
+        }
+        return;
+      case 'run':
+        try {
+          store.updateRun(m.fields);
+        } catch (e) {
+          warn('updating the run row failed', e);
+        }
+        return;
+      case 'close': {
+        flush();
+        let rejects = ingest.counts.rejects;
+        try {
+          rejects = store.countRejects();
+          store.close();
+        } catch (e) {
+          warn('closing the results file failed', e);
+        }
+        post({ t: 'closed', tally: tally(), rejects });
+        port.close();
+        return;
+      }
+    }
+  });
+  post({ t: 'ready' });
+}

@@ -1,0 +1,172 @@
+/**
+ * The ingest worker and its receive-side half, on a real worker thread and a real SQLite file:
+ * frames in chunks, statuses back in order, counts, rejects, turret and run rows, backpressure, and
+ * a results file that cannot be opened.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import Database from 'better-sqlite3';
+import {
+  encodeProtobufBatch,
+  encodeTurretMessage,
+  type ResultMessage,
+  type TurretStatus,
+} from '@oct/protocol';
+import { FrameChunker, forEachFrame } from '../src/frame-chunk.js';
+import { IngestThread } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'oct-hq-ingest-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const result = (i: number): ResultMessage => ({
+  elapsed: i / 10,
+  epoch: 1_700_000_000 + i,
+  scriptrun_time: 0.01,
+  error: i % 5 === 0 ? 'boom' : '',
+  custom_timers: { t: 0.001 * i },
+});
+
+const batchOf = (n: number): [ResultMessage, ...ResultMessage[]] => [
+  { ...result(0), seq: 0 },
+  ...Array.from({ length: n - 1 }, (_, i) => ({ ...result(i + 1), seq: i + 1 })),
+];
+
+void it('packs frames of any size into chunks and reads them back in order', () => {
+  const frames = [bytes(''), bytes('x'), new Uint8Array(300).fill(7), new Uint8Array(3 << 20).fill(9)];
+  const chunker = new FrameChunker(1024);
+  for (const f of frames) chunker.add(f);
+  assert.equal(chunker.frames, 4);
+  const chunk = chunker.take();
+  assert.ok(chunk);
+  const back: Uint8Array[] = [];
+  forEachFrame(chunk, (f) => back.push(f.slice()));
+  assert.deepEqual(back, frames);
+  assert.equal(chunker.take(), null);
+  chunker.add(bytes('after'));
+  const next = chunker.take();
+  assert.ok(next);
+  const again: string[] = [];
+  forEachFrame(next, (f) => again.push(new TextDecoder().decode(f)));
+  assert.deepEqual(again, ['after']);
+});
+
+void it('decodes and stores on the worker: results, batches, statuses in order, rejects, turret and run rows', async () => {
+  const dbPath = join(dir, 'mixed', 'results.sqlite');
+  const statuses: TurretStatus[] = [];
+  const published: string[] = [];
+  const ingest = await IngestThread.start({
+    dbPath,
+    insertLimit: 50,
+    run: { project: 'p', run_time: 1, results_ts_interval: 1, config_json: '{}', hq_version: 'test' },
+    onStatus: (s) => statuses.push(s),
+    onStored: (frames) => published.push(...frames),
+  });
+  const status = (state: 'ready' | 'running', uuid: string): Uint8Array =>
+    encodeTurretMessage({ status: state, uuid, turret: `t-${uuid}`, canons: 2, rampup: 0, script: 's.js' });
+  ingest.push(status('ready', 'a'));
+  for (let i = 0; i < 300; i++) ingest.push(bytes(JSON.stringify(result(i)))); // legacy: unattributed
+  ingest.push(bytes('{ not json'));
+  ingest.push(
+    encodeTurretMessage({
+      turret_name: 'json',
+      uuid: 'a',
+      results: batchOf(120),
+    }),
+  );
+  ingest.push(bytes('{"elapsed": 1, "scriptrun_time": -1, "epoch": 1, "error": "", "custom_timers": {}}'));
+  ingest.push(
+    encodeProtobufBatch({
+      turret_name: 'pb',
+      uuid: 'b',
+      results: batchOf(80),
+    }),
+  );
+  ingest.push(status('running', 'b'));
+  await ingest.flushed();
+
+  assert.deepEqual(
+    statuses.map((s) => [s.uuid, s.status]),
+    [
+      ['a', 'ready'],
+      ['b', 'running'],
+    ],
+  );
+  assert.equal(ingest.counts.stored, 500);
+  assert.equal(ingest.received, 500);
+  assert.equal(ingest.counts.unattributed, 300);
+  assert.equal(ingest.counts.errors, 60 + 24 + 16);
+  assert.equal(ingest.counts.rejects, 2);
+  assert.equal(ingest.counts.statuses, 2);
+  assert.deepEqual(Object.fromEntries(ingest.storedByUuid), { a: 120, b: 80 });
+  assert.equal(published.length, 500);
+  assert.equal((JSON.parse(published[0]!) as { elapsed: number }).elapsed, 0);
+
+  ingest.saveTurret({
+    name: 't-a',
+    canons: 2,
+    script: 's.js',
+    uuid: 'a',
+    rampup: 0,
+    status: 'ready',
+    updated_at: 1,
+    protocol: null,
+    capabilities: [],
+    results_sent: null,
+    results_stored: 120,
+  });
+  ingest.updateRun({ finished_at: 2, outcome: 'completed' });
+  assert.equal(await ingest.close(), 2);
+
+  assert.equal(existsSync(`${dbPath}-wal`), false, 'a closed results file stands alone');
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    assert.equal(count('SELECT COUNT(*) AS n FROM result'), 500);
+    assert.equal(
+      count("SELECT COUNT(*) AS n FROM result WHERE turret_name = 'pb' AND turret_uuid = 'b'"),
+      80,
+    );
+    assert.equal(count('SELECT COUNT(*) AS n FROM reject'), 2);
+    assert.deepEqual(db.prepare('SELECT name, results_stored FROM turret').all(), [
+      { name: 't-a', results_stored: 120 },
+    ]);
+    assert.deepEqual(db.prepare('SELECT project, outcome, finished_at FROM run').get(), {
+      project: 'p',
+      outcome: 'completed',
+      finished_at: 2,
+    });
+  } finally {
+    db.close();
+  }
+});
+
+void it('pauses the receiver while too many chunks wait, and loses nothing', async () => {
+  const ingest = await IngestThread.start({ dbPath: join(dir, 'flood.sqlite'), insertLimit: 5000 });
+  const frame = bytes(JSON.stringify(result(1)));
+  const total = 300 * 512; // far more chunks than may be in flight
+  let paused = 0;
+  for (let i = 0; i < total; i++) {
+    ingest.push(frame);
+    const caughtUp = ingest.backpressure();
+    if (caughtUp) {
+      paused++;
+      await caughtUp;
+    }
+  }
+  await ingest.flushed();
+  assert.ok(paused > 0, 'the receiver was paused at least once');
+  assert.equal(ingest.counts.stored, total);
+  await ingest.close();
+});
+
+void it('says which results file cannot be opened', async () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'not a directory');
+  await assert.rejects(
+    IngestThread.start({ dbPath: join(file, 'results.sqlite'), insertLimit: 10 }),
+    (e: Error) => e.message.startsWith(`cannot open the results file ${join(file, 'results.sqlite')}: `),
+  );
+});
