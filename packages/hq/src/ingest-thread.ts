@@ -37,6 +37,8 @@ export interface IngestThreadOptions {
   onStored?: (frames: string[]) => void;
   /** Storage trouble that did not stop ingest (disk full, ...). */
   onWarning?: (message: string) => void;
+  /** The worker died before close(): nothing pushed from now on can be stored. */
+  onFailed?: (message: string) => void;
 }
 
 /** The worker's source file beside this module: .ts when run from src/ (tsx), .js from dist/. */
@@ -73,6 +75,9 @@ export class IngestThread {
   private closing: Promise<number> | null = null;
   private resolveClosed: (rejects: number) => void = () => undefined;
   private readonly ready: Promise<void>;
+  private failure: string | null = null;
+  /** The results file is open (a failure before that rejects start() instead). */
+  private started = false;
 
   /** Starts the worker and waits until the results file is open. */
   static async start(options: IngestThreadOptions): Promise<IngestThread> {
@@ -96,17 +101,22 @@ export class IngestThread {
       : new Worker(workerUrl, { workerData: setup });
     this.ready = new Promise<void>((resolve, reject) => {
       const onReady = (m: FromIngest): void => {
-        if (m.t === 'ready') resolve();
-        else if (m.t === 'failed') reject(new Error(m.message));
+        if (m.t === 'ready') {
+          this.started = true;
+          resolve();
+        } else if (m.t === 'failed') reject(new Error(m.message));
         else return;
         this.worker.off('message', onReady);
       };
       this.worker.on('message', onReady);
       this.worker.once('error', reject);
+      this.worker.once('exit', () =>
+        reject(new Error('the ingest thread ended before opening the results file')),
+      );
     });
     this.worker.on('message', (m: FromIngest) => this.onMessage(m));
-    this.worker.on('error', (e) => this.options.onWarning?.(`ingest thread failed: ${e.message}`));
-    this.worker.on('exit', () => this.onExit());
+    this.worker.on('error', (e) => (this.failure = e.message));
+    this.worker.on('exit', (code) => this.onExit(code));
   }
 
   /** Hands one received frame over (it is copied; the caller may drop it). */
@@ -237,8 +247,10 @@ export class IngestThread {
   }
 
   /** The worker is gone (closed, or died): nothing waits on it any more. */
-  private onExit(): void {
+  private onExit(code: number): void {
+    const unexpected = this.started && this.alive && !this.closing;
     this.alive = false;
+    if (unexpected) this.options.onFailed?.(`ingest thread ended (${this.failure ?? `exit code ${code}`})`);
     if (this.chunkTimer) clearTimeout(this.chunkTimer);
     this.wake();
     for (const resolve of this.flushWaiters.values()) resolve();

@@ -272,6 +272,7 @@ export class HqRun extends EventEmitter<RunEvents> {
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
+        onFailed: (message) => this.storeFailed(message),
       });
     } catch (e) {
       this.closeSockets();
@@ -428,6 +429,14 @@ export class HqRun extends EventEmitter<RunEvents> {
         this.emit('turret', { kind: 'started_late', turret: this.view(turret), previous });
       }
     }
+  }
+
+  /** Receiving on with nowhere to store would drop results: stop the turrets and end the run now. */
+  private storeFailed(reason: string): void {
+    const message = `results can no longer be stored: ${reason}`;
+    this.emit('log', `WARNING: ${message}`);
+    if (this.phase === 'running') this.stopAndDrain('interrupted', message);
+    this.finish('interrupted', message);
   }
 
   private readyCount(): number {

@@ -162,6 +162,22 @@ void it('pauses the receiver while too many chunks wait, and loses nothing', asy
   await ingest.close();
 });
 
+void it('reports a worker that dies before close, and stops waiting on it', async () => {
+  const failures: string[] = [];
+  const ingest = await IngestThread.start({
+    dbPath: join(dir, 'dies.sqlite'),
+    insertLimit: 10,
+    onFailed: (m) => failures.push(m),
+  });
+  // What an uncaught error or an out-of-memory kill does to the worker thread.
+  await ingest['worker'].terminate();
+  assert.deepEqual(failures, ['ingest thread ended (exit code 1)']);
+  ingest.push(bytes(JSON.stringify(result(1))));
+  assert.equal(ingest.backpressure(), null);
+  await ingest.flushed();
+  assert.equal(await ingest.close(), 0);
+});
+
 void it('says which results file cannot be opened', async () => {
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a directory');
