@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import * as zmq from 'zeromq';
-import { IngestThread, ResultsStore } from '@oct/hq';
+import { IngestThread, ResultsStore, pumpFrames } from '@oct/hq';
 import type { Result } from '@oct/protocol';
 
 const arg = (name: string, fallback: number): number => {
@@ -62,22 +61,16 @@ async function ingestRun(
     senders.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))),
   );
   if (backlog) await sendersDone;
-  // The same loop as HqRun's: hand frames to the ingest thread, pause when it lags, yield now and then.
+  // The same loop as HqRun's.
   let frames = 0;
-  let lastYield = performance.now();
-  while (frames < expectedFrames) {
-    const parts = await pull.receive();
-    if (first === 0) first = performance.now();
-    for (const f of parts) ingest.push(f);
-    frames += parts.length;
-    const caughtUp = ingest.backpressure();
-    if (caughtUp) await caughtUp;
-    if (frames % 256 === 0 && performance.now() - lastYield > 20) {
-      await yieldToLoop();
-      lastYield = performance.now();
-      if (lastYield > deadline) break;
-    }
-  }
+  const pumping = pumpFrames(pull, ingest, {
+    onFrames: (n) => {
+      if (first === 0) first = performance.now();
+      frames += n;
+      return frames >= expectedFrames || performance.now() > deadline;
+    },
+  });
+  await pumping;
   // Timed until every result is committed and the file closed.
   await ingest.close();
   const seconds = (performance.now() - first) / 1000;

@@ -32,6 +32,7 @@ export {
 } from './project.js';
 export { Ingest, type IngestCounts, type IngestOptions } from './ingest.js';
 export { IngestThread, type IngestThreadOptions } from './ingest-thread.js';
+export { pumpFrames, type PumpOptions } from './pump.js';
 export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
 export {
   TurretRegistry,

@@ -1,6 +1,7 @@
 /** The messages between the receive thread (IngestThread) and the ingest thread (ingest-worker). */
 import type { TurretStatus } from '@oct/protocol';
 import type { IngestCounts } from './ingest.js';
+import type { PackedResults } from './result-columns.js';
 import type { RunRow, TurretRow } from './store/store.js';
 
 /** Given to the ingest thread as workerData. */
@@ -13,7 +14,7 @@ export interface IngestThreadSetup {
   logMessages: boolean;
   /** Post stored results back as JSON frames (external_publisher). */
   publishStored: boolean;
-  /** Int32Array over a SharedArrayBuffer: [0] chunks processed, [1] 1 while the receiver waits. */
+  /** Int32Array over a SharedArrayBuffer: [0] chunks (frames or rows) processed, [1] 1 while the receiver waits. */
   progress: SharedArrayBuffer;
 }
 
@@ -28,6 +29,7 @@ export type RunFields = Partial<{
 /** Receive thread -> ingest thread, handled in order. */
 export type ToIngest =
   | { t: 'frames'; chunk: ArrayBuffer }
+  | { t: 'rows'; rows: PackedResults }
   | { t: 'flush'; id: number }
   | { t: 'turret'; row: TurretRow }
   | { t: 'run'; fields: RunFields }

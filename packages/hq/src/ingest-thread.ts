@@ -7,8 +7,9 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TurretStatus } from '@oct/protocol';
+import { PROTOBUF_BATCH_TAG, decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
 import { FrameChunker } from './frame-chunk.js';
+import { ResultPacker } from './result-columns.js';
 import type { IngestCounts } from './ingest.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, RunFields, ToIngest } from './ingest-messages.js';
 import type { RunRow, TurretRow } from './store/store.js';
@@ -17,7 +18,17 @@ import type { RunRow, TurretRow } from './store/store.js';
 const CHUNK_FRAMES = 512;
 const CHUNK_BYTES = 256 * 1024;
 const CHUNK_MS = 2;
-/** Chunks handed over but not yet decoded before receiving pauses (ZeroMQ then queues and pushes back). */
+/** Decoded results go over in packs of this many rows (or after CHUNK_MS). */
+const PACK_ROWS = 4096;
+/**
+ * Who decodes. Frames this large, and protobuf frames, are batches: one receive brings many results,
+ * so this thread has time to decode them and leaves the ingest thread nothing but storing. Small
+ * frames (one result or a status each) cost this thread about as much to receive as to decode, so
+ * the ingest thread decodes them. (Decoding small frames here too when the worker lags gained
+ * nothing measurable: receiving alone keeps this thread busy then.)
+ */
+const DECODE_HERE_BYTES = 1024;
+/** Chunks or packs handed over but not yet handled before receiving pauses (ZeroMQ then queues and pushes back). */
 const MAX_CHUNKS_IN_FLIGHT = 64;
 
 export interface IngestThreadOptions {
@@ -65,6 +76,7 @@ export class IngestThread {
 
   private readonly worker: Worker;
   private readonly chunker = new FrameChunker();
+  private readonly packer = new ResultPacker(PACK_ROWS);
   private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private chunkTimer: NodeJS.Timeout | null = null;
   private chunksSent = 0;
@@ -119,12 +131,29 @@ export class IngestThread {
     this.worker.on('exit', (code) => this.onExit(code));
   }
 
-  /** Hands one received frame over (it is copied; the caller may drop it). */
+  /** Hands one received frame over (it is copied or decoded; the caller may drop it). */
   push(frame: Uint8Array): void {
     if (!this.alive) return;
+    const decodeHere = frame[0] === PROTOBUF_BATCH_TAG || frame.length >= DECODE_HERE_BYTES;
+    // Statuses and invalid frames always go to the worker as they are (it decodes or rejects them),
+    // and so does everything when every message is logged there (console_logging).
+    if (decodeHere && !this.options.onLog) {
+      const decoded = decodeTurretFrame(frame);
+      if (decoded.ok && decoded.value.kind === 'batch') return this.addResults(decoded.value.results);
+      if (decoded.ok && decoded.value.kind === 'result') return this.addResults([decoded.value.result]);
+    }
+    // Frames and packs go over in the order they came: send one kind before adding the other.
+    if (this.packer.length > 0) this.sendPending();
     this.chunker.add(frame);
-    if (this.chunker.frames >= CHUNK_FRAMES || this.chunker.bytes >= CHUNK_BYTES) this.sendChunk();
-    else this.chunkTimer ??= setTimeout(() => this.sendChunk(), CHUNK_MS);
+    if (this.chunker.frames >= CHUNK_FRAMES || this.chunker.bytes >= CHUNK_BYTES) this.sendPending();
+    else this.chunkTimer ??= setTimeout(() => this.sendPending(), CHUNK_MS);
+  }
+
+  private addResults(results: readonly Result[]): void {
+    if (this.chunker.frames > 0) this.sendPending();
+    for (const r of results) this.packer.add(r);
+    if (this.packer.length >= PACK_ROWS) this.sendPending();
+    else this.chunkTimer ??= setTimeout(() => this.sendPending(), CHUNK_MS);
   }
 
   /**
@@ -144,13 +173,13 @@ export class IngestThread {
 
   /** Asks the worker to store what it holds; counts arrive shortly after. */
   flush(): void {
-    this.sendChunk();
+    this.sendPending();
     this.post({ t: 'flush', id: 0 });
   }
 
   /** Resolves once everything pushed so far is stored and the counts reflect it. */
   flushed(): Promise<void> {
-    this.sendChunk();
+    this.sendPending();
     if (!this.alive) return Promise.resolve();
     const id = this.nextFlushId++;
     return new Promise((resolve) => {
@@ -172,7 +201,7 @@ export class IngestThread {
   /** Stores everything, closes the results file and ends the worker; resolves with the reject count. */
   close(): Promise<number> {
     if (this.closing) return this.closing;
-    this.sendChunk();
+    this.sendPending();
     this.closing = new Promise<number>((resolve) => {
       this.resolveClosed = resolve;
       if (!this.alive) resolve(this.counts.rejects);
@@ -185,15 +214,23 @@ export class IngestThread {
     return (this.chunksSent - Atomics.load(this.progress, 0)) | 0;
   }
 
-  private sendChunk(): void {
+  /** Sends the chunk or pack being built (at most one of them holds anything). */
+  private sendPending(): void {
     if (this.chunkTimer) {
       clearTimeout(this.chunkTimer);
       this.chunkTimer = null;
     }
     const chunk = this.chunker.take();
-    if (!chunk || !this.alive) return;
-    this.chunksSent++;
-    this.worker.postMessage({ t: 'frames', chunk } satisfies ToIngest, [chunk]);
+    const rows = this.packer.take();
+    if (!this.alive) return;
+    if (chunk) {
+      this.chunksSent++;
+      this.worker.postMessage({ t: 'frames', chunk } satisfies ToIngest, [chunk]);
+    }
+    if (rows) {
+      this.chunksSent++;
+      this.worker.postMessage({ t: 'rows', rows } satisfies ToIngest, [rows.nums.buffer]);
+    }
   }
 
   private post(m: ToIngest): void {

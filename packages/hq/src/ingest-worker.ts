@@ -57,13 +57,25 @@ function serve(store: ResultsStore): void {
     }
   };
 
+  const done = (): void => {
+    Atomics.add(progress, 0, 1);
+    // The receiver paused for us (too many chunks in flight): wake it.
+    if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
+  };
+
   port.on('message', (m: ToIngest) => {
     switch (m.t) {
       case 'frames':
         forEachFrame(m.chunk, (frame) => ingest.handle(frame));
-        Atomics.add(progress, 0, 1);
-        // The receiver paused for us (too many chunks in flight): wake it.
-        if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
+        done();
+        return;
+      case 'rows':
+        try {
+          ingest.storePacked(m.rows);
+        } catch (e) {
+          warn('storing results failed', e);
+        }
+        done();
         return;
       case 'flush':
         flush();

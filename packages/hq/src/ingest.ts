@@ -5,6 +5,7 @@
  * can throw out of `handle`.
  */
 import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
+import { TEXTS, packedLength, unpackResult, type PackedResults } from './result-columns.js';
 import type { ResultsStore } from './store/store.js';
 
 export interface IngestOptions {
@@ -100,22 +101,55 @@ export class Ingest {
     const rows = this.pending;
     this.pending = [];
     this.store.insertResults(rows);
+    this.countStored(
+      rows.length,
+      (i) => rows[i]!.turret_name,
+      (i) => rows[i]!.uuid,
+      (i) => rows[i]!.error,
+    );
+    this.options.onStored?.(rows);
+  }
+
+  /** Stores results decoded elsewhere (the receive thread), after those already pending. */
+  storePacked(pack: PackedResults, now = performance.now()): void {
+    this.flush();
+    const n = packedLength(pack);
+    if (n === 0) return;
+    this.lastResultAt = now;
+    this.store.insertPacked(pack);
+    const texts = pack.texts;
+    this.countStored(
+      n,
+      (i) => texts[i * TEXTS] ?? null,
+      (i) => texts[i * TEXTS + 1] ?? null,
+      (i) => texts[i * TEXTS + 2] ?? '',
+    );
+    if (this.options.onStored)
+      this.options.onStored(Array.from({ length: n }, (_, i) => unpackResult(pack, i)));
+  }
+
+  private countStored(
+    n: number,
+    nameAt: (i: number) => string | null,
+    uuidAt: (i: number) => string | null,
+    errorAt: (i: number) => string,
+  ): void {
     const c = this.counts;
-    c.stored += rows.length;
+    c.stored += n;
     let lastUuid: string | null = null;
     let run = 0;
-    for (const r of rows) {
-      if (r.error !== '') c.errors++;
-      if (r.turret_name === null) c.unattributed++;
+    for (let i = 0; i < n; i++) {
+      if (errorAt(i) !== '') c.errors++;
+      if (nameAt(i) === null) c.unattributed++;
       // Batches are runs of one uuid: count per run instead of per row.
-      if (r.uuid !== lastUuid) {
+      const uuid = uuidAt(i);
+      if (uuid !== lastUuid) {
         if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
-        lastUuid = r.uuid;
+        lastUuid = uuid;
         run = 0;
       }
       run++;
     }
     if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
-    this.options.onStored?.(rows);
   }
 }

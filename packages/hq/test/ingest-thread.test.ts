@@ -12,10 +12,12 @@ import Database from 'better-sqlite3';
 import {
   encodeProtobufBatch,
   encodeTurretMessage,
+  type Result,
   type ResultMessage,
   type TurretStatus,
 } from '@oct/protocol';
 import { FrameChunker, forEachFrame } from '../src/frame-chunk.js';
+import { ResultPacker, packedLength, unpackResult } from '../src/result-columns.js';
 import { IngestThread } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oct-hq-ingest-'));
@@ -53,15 +55,64 @@ void it('packs frames of any size into chunks and reads them back in order', () 
   assert.deepEqual(again, ['after']);
 });
 
-void it('decodes and stores on the worker: results, batches, statuses in order, rejects, turret and run rows', async () => {
+void it('packs results into columns and back, nulls included', () => {
+  const packer = new ResultPacker(2);
+  const rows: Result[] = [
+    {
+      turret_name: null,
+      uuid: null,
+      elapsed: 1,
+      epoch: 2,
+      scriptrun_time: 3,
+      error: '',
+      custom_timers: {},
+      seq: null,
+    },
+    {
+      turret_name: 't',
+      uuid: 'u',
+      elapsed: 0.5,
+      epoch: 9,
+      scriptrun_time: 0,
+      error: 'e',
+      custom_timers: { a: 1 },
+      seq: 0,
+    },
+    {
+      turret_name: 't',
+      uuid: 'u',
+      elapsed: 7,
+      epoch: 8,
+      scriptrun_time: 9,
+      error: '',
+      custom_timers: { b: 2.5 },
+      seq: 41,
+    },
+  ];
+  for (const r of rows) packer.add(r);
+  const pack = packer.take();
+  assert.ok(pack);
+  assert.equal(packedLength(pack), 3);
+  assert.deepEqual(
+    [0, 1, 2].map((i) => unpackResult(pack, i)),
+    rows,
+  );
+  assert.equal(packer.take(), null);
+});
+
+void it('decodes single frames on the worker and batches here; stores results, statuses in order, rejects, turret and run rows', async () => {
   const dbPath = join(dir, 'mixed', 'results.sqlite');
   const statuses: TurretStatus[] = [];
+  const storedAtStatus: number[] = [];
   const published: string[] = [];
   const ingest = await IngestThread.start({
     dbPath,
     insertLimit: 50,
     run: { project: 'p', run_time: 1, results_ts_interval: 1, config_json: '{}', hq_version: 'test' },
-    onStatus: (s) => statuses.push(s),
+    onStatus: (s) => {
+      statuses.push(s);
+      storedAtStatus.push(ingest.storedByUuid.get(s.uuid) ?? 0);
+    },
     onStored: (frames) => published.push(...frames),
   });
   const status = (state: 'ready' | 'running', uuid: string): Uint8Array =>
@@ -94,6 +145,9 @@ void it('decodes and stores on the worker: results, batches, statuses in order, 
       ['b', 'running'],
     ],
   );
+  // Batches are decoded on this thread and statuses on the worker, yet order holds: b's status
+  // came after b's batch, and the counts that preceded it arrived first.
+  assert.deepEqual(storedAtStatus, [0, 80]);
   assert.equal(ingest.counts.stored, 500);
   assert.equal(ingest.received, 500);
   assert.equal(ingest.counts.unattributed, 300);

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Result } from '@oct/protocol';
+import { NUMS, TEXTS, packedLength, type PackedResults } from '../result-columns.js';
 
 /** Rows bound per multi-row INSERT (8 parameters each, far below SQLite's limit of 32766). */
 const ROWS_PER_STATEMENT = 64;
@@ -57,6 +58,7 @@ export class ResultsStore {
   private readonly insertLimit: number;
   private readonly insertResult: Database.Statement;
   private readonly insertMany: (rows: readonly Result[], from: number, to: number) => void;
+  private readonly insertManyPacked: (pack: PackedResults, from: number, to: number) => void;
   private readonly insertReject: Database.Statement;
   private readonly upsert: Database.Statement;
   private closed = false;
@@ -108,6 +110,33 @@ export class ResultsStore {
         );
       }
     });
+    const packedParams = (pack: PackedResults, i: number, into: unknown[], k: number): number => {
+      const n = i * NUMS;
+      const t = i * TEXTS;
+      const seq = pack.nums[n + 3]!;
+      into[k++] = pack.texts[t];
+      into[k++] = pack.nums[n];
+      into[k++] = pack.nums[n + 1];
+      into[k++] = pack.nums[n + 2];
+      into[k++] = pack.texts[t + 2];
+      into[k++] = pack.texts[t + 3];
+      into[k++] = pack.texts[t + 1];
+      into[k++] = Number.isNaN(seq) ? null : seq;
+      return k;
+    };
+    const oneParams: unknown[] = new Array<unknown>(8);
+    this.insertManyPacked = this.db.transaction((pack: PackedResults, from: number, to: number) => {
+      let i = from;
+      for (; i + ROWS_PER_STATEMENT <= to; i += ROWS_PER_STATEMENT) {
+        let k = 0;
+        for (let j = i; j < i + ROWS_PER_STATEMENT; j++) k = packedParams(pack, j, params, k);
+        multi.run(params);
+      }
+      for (; i < to; i++) {
+        packedParams(pack, i, oneParams, 0);
+        one.run(oneParams);
+      }
+    });
     this.insertReject = this.db.prepare(
       'INSERT INTO reject (received_at, code, reason, frame_size, frame) VALUES (?, ?, ?, ?, ?)',
     );
@@ -124,6 +153,14 @@ export class ResultsStore {
   insertResults(rows: readonly Result[]): void {
     for (let from = 0; from < rows.length; from += this.insertLimit) {
       this.insertMany(rows, from, Math.min(rows.length, from + this.insertLimit));
+    }
+  }
+
+  /** Stores packed results (decoded on the receive thread), `insert_limit` rows per transaction. */
+  insertPacked(pack: PackedResults): void {
+    const length = packedLength(pack);
+    for (let from = 0; from < length; from += this.insertLimit) {
+      this.insertManyPacked(pack, from, Math.min(length, from + this.insertLimit));
     }
   }
 
