@@ -1,8 +1,9 @@
 /**
- * The receive thread's half of ingest: frames pulled off the PULL socket are packed into chunks
- * and handed to a worker thread (ingest-worker.ts) that decodes and stores them, so receiving
- * overlaps with decoding and SQLite instead of taking turns with them (bench/hq). Statuses and
- * counts come back as messages; every write to the results file goes through the worker, in order.
+ * The receive thread's half of ingest: small frames pulled off the PULL socket are copied into
+ * chunks for a worker thread (ingest-worker.ts) that decodes and stores them; batches are decoded
+ * here and handed over as columns for the worker to store. Receiving, decoding and SQLite overlap
+ * instead of taking turns (bench/hq). Statuses and counts come back as messages; every write to the
+ * results file goes through the worker, in order.
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ function fromSource(entry: URL): string {
 export class IngestThread {
   /** Counts as of the worker's last report. */
   counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, rejects: 0, statuses: 0 };
-  /** Results decoded by the worker, stored or about to be. */
+  /** Results received and valid, stored or about to be, as of the worker's last report. */
   received = 0;
   /** Stored results per turret uuid, as of the worker's last report. */
   storedByUuid = new Map<string, number>();
