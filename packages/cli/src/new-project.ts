@@ -26,7 +26,10 @@ export function projectConfig(): Record<string, unknown> {
   };
 }
 
-/** The example transaction: local CPU + JSON work (no network), with a custom timer. */
+/**
+ * The example transaction: local CPU + JSON work (no network), with a custom timer. The script of
+ * examples/quickstart is this same text (a test keeps them equal).
+ */
 export const V_USER_JS = `// A transaction script: each canon (virtual user) creates one Transaction and calls run() in a loop.
 // The turret times run() (scriptrun_time); a throw is recorded in the result's \`error\` and the canon
 // goes on. Put sub-timings in this.customTimers (name -> seconds): they appear in the report.
@@ -40,7 +43,9 @@ export class Transaction {
   async run() {
     // Stand-in for real work (e.g. an HTTP call): build, serialise and parse a small document.
     const t0 = performance.now();
-    const doc = { items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: \`item-\${i}\`, price: i * 1.5 })) };
+    const doc = {
+      items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: \`item-\${i}\`, price: i * 1.5 })),
+    };
     const copy = JSON.parse(JSON.stringify(doc));
     this.customTimers.json_roundtrip = (performance.now() - t0) / 1000;
 

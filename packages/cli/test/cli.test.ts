@@ -58,6 +58,13 @@ void describe('oct new-project', () => {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists/);
   });
+
+  void it('writes the same transaction script as examples/quickstart (the README main job)', async () => {
+    const dir = join(root, 'like-quickstart');
+    assert.equal((await oct(['new-project', dir]).exited).code, 0);
+    const example = new URL('../../../examples/quickstart/v_user.js', import.meta.url);
+    assert.equal(readFileSync(join(dir, 'v_user.js'), 'utf8'), readFileSync(example, 'utf8'));
+  });
 });
 
 void describe('oct run', () => {
