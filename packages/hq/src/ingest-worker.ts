@@ -63,22 +63,28 @@ function serve(store: ResultsStore): void {
     if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
   };
 
+  // A results file that refuses rows (disk full, file damaged) ends this thread with the reason, and
+  // with it the run: going on would receive results only to drop them.
   port.on('message', (m: ToIngest) => {
+    try {
+      handle(m);
+    } catch (e) {
+      throw new Error(`storing results in ${setup.dbPath} failed: ${(e as Error).message}`);
+    }
+  });
+
+  function handle(m: ToIngest): void {
     switch (m.t) {
       case 'frames':
         forEachFrame(m.chunk, (frame) => ingest.handle(frame));
         done();
         return;
       case 'rows':
-        try {
-          ingest.storePacked(m.rows);
-        } catch (e) {
-          warn('storing results failed', e);
-        }
+        ingest.storePacked(m.rows);
         done();
         return;
       case 'flush':
-        flush();
+        ingest.flush();
         post({ t: 'flushed', id: m.id, tally: tally() });
         return;
       case 'turret':
@@ -109,6 +115,6 @@ function serve(store: ResultsStore): void {
         return;
       }
     }
-  });
+  }
   post({ t: 'ready' });
 }

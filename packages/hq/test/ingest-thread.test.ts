@@ -232,6 +232,24 @@ void it('reports a worker that dies before close, and stops waiting on it', asyn
   assert.equal(await ingest.close(), 0);
 });
 
+void it('ends ingest, naming the file and the reason, when the results file refuses rows', async () => {
+  const dbPath = join(dir, 'refuses.sqlite');
+  const failures: string[] = [];
+  const ingest = await IngestThread.start({ dbPath, insertLimit: 10, onFailed: (m) => failures.push(m) });
+  ingest.push(bytes(JSON.stringify(result(1))));
+  await ingest.flushed();
+  assert.equal(ingest.counts.stored, 1);
+  // Another process damages the file under the HQ (as good as a full disk for this purpose).
+  const other = new Database(dbPath);
+  other.exec('DROP TABLE result');
+  other.close();
+  ingest.push(bytes(JSON.stringify(result(2))));
+  await ingest.flushed();
+  assert.equal(failures.length, 1);
+  assert.match(failures[0]!, /storing results in .*refuses\.sqlite failed: no such table: result/);
+  await ingest.close();
+});
+
 void it('says which results file cannot be opened', async () => {
   const file = join(dir, 'a-file');
   writeFileSync(file, 'not a directory');
