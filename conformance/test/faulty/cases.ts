@@ -41,6 +41,13 @@ export const FAULTS: [fault: string, clause: string, what: string][] = [
   ['uppercase', '5.2.1', 'spells status words in upper case (SHOULD)'],
   ['no-heartbeat', '6.2', 'does not repeat ready (SHOULD)'],
   ['no-rampup', '6.4', 'ignores rampup (SHOULD)'],
+  ['stays-ready', '4.2', 'still says ready after start'],
+  ['whole-epoch', '5.7', 'sends epochs in whole seconds (SHOULD)'],
+  ['need-hq', '2.4', 'exits when the HQ is not listening yet'],
+  ['silent-start', '4.8', 'sends no status after start (SHOULD)'],
+  ['untagged-protobuf', '3.3', 'sends protobuf batches without the tag byte'],
+  ['array-status', '3.2', 'wraps a status in a JSON array'],
+  ['no-broadcast', '2.2', 'subscribes only to its own uuid, missing broadcasts'],
 ];
 
 /** Registers the tests for every other fault, starting at `offset` (0 or 1). */

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import * as zmq from 'zeromq';
 import { decodeCommand, encodeProtobufBatch, isAddressedTo } from '@oct/protocol';
@@ -20,12 +21,18 @@ let hqCaps = [];
 let state = 'ready';
 let context = {};
 let resultsSent = null;
+let wrapped = 0;
 
+if (fault === 'need-hq')
+  await new Promise((ok) => {
+    const probe = connect(Number(config.hq_rc), config.hq_address, () => ok(probe.destroy()));
+    probe.on('error', () => process.exit(2));
+  });
 const push = new zmq.Push({ linger: 2000 });
 const sub = new zmq.Subscriber();
 push.connect(`tcp://${config.hq_address}:${config.hq_rc}`);
 sub.connect(`tcp://${config.hq_address}:${config.hq_publisher}`);
-sub.subscribe('');
+sub.subscribe(fault === 'no-broadcast' ? uuid : '');
 
 let chain = Promise.resolve();
 const send = (text) => (chain = chain.then(() => push.send(text)).catch(() => undefined));
@@ -46,7 +53,8 @@ function status(word = state) {
   if (fault !== 'no-protocol') Object.assign(m, { protocol: '1.0', capabilities });
   if (resultsSent !== null && both('accounting'))
     m.results_sent = fault === 'seq-gap' ? resultsSent + 1 : resultsSent;
-  send(JSON.stringify(m));
+  const text = JSON.stringify(m);
+  send(fault === 'array-status' && resultsSent !== null && !wrapped++ ? `[${text}]` : text);
 }
 
 let Transaction;
@@ -96,7 +104,11 @@ function flush(run) {
   const batch = { turret_name: config.name, uuid, results: run.buffer.splice(0) };
   if (fault === 'bad-batch') delete batch.uuid;
   if (both('protobuf'))
-    chain = chain.then(() => push.send(Buffer.from(encodeProtobufBatch(batch)))).catch(() => undefined);
+    chain = chain
+      .then(() =>
+        push.send(Buffer.from(encodeProtobufBatch(batch)).subarray(fault === 'untagged-protobuf' ? 1 : 0)),
+      )
+      .catch(() => undefined);
   else send(JSON.stringify(batch));
 }
 async function canon(run, i) {
@@ -107,7 +119,7 @@ async function canon(run, i) {
     while (!run.stopped) {
       txn.customTimers = {};
       const t = performance.now();
-      const epoch = Date.now() / 1000;
+      const epoch = fault === 'whole-epoch' ? Math.floor(Date.now() / 1000) : Date.now() / 1000;
       let error = '';
       try {
         await txn.run();
@@ -138,7 +150,7 @@ function start() {
   run.done = Promise.all(Array.from({ length: canons }, (_, i) => canon(run, i)));
   firing = run;
   resultsSent = null;
-  state = 'running';
+  state = fault === 'stays-ready' ? 'ready' : 'running';
 }
 async function stop() {
   const run = firing;
@@ -182,6 +194,7 @@ for await (const [frame] of sub) {
       }
       if (fault === 'no-ready-after-stop' && resultsSent !== null) continue;
       start();
+      if (fault === 'silent-start') continue;
       break;
     case 'stop':
       if (fault === 'ignore-stop') continue;
