@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import type { Result } from '@oct/protocol';
 import { ResultsStore, REJECT_KEEP_BYTES, checkProject, loadProject, dbPathFor } from '../src/index.js';
 import { query, tempProject } from './helpers.js';
 
@@ -51,6 +52,55 @@ void it('creates the fixed schema in WAL mode and stores results in insert_limit
   assert.equal(closed!.journal_mode, 'delete');
   assert.equal(existsSync(`${path}-wal`), false);
   assert.equal(existsSync(`${path}-shm`), false);
+});
+
+void it('stores runs of rows from several turrets in order, each row with its own turret', () => {
+  const path = join(dir, 'runs.sqlite');
+  // insert_limit 50 cuts runs across transactions; run lengths cover every statement size and more.
+  const store = new ResultsStore(path, { insertLimit: 50 });
+  const turrets = [
+    { turret_name: 'a', uuid: 'ua' },
+    { turret_name: null, uuid: null },
+    { turret_name: 'b', uuid: 'ub' },
+    { turret_name: 'a', uuid: 'ua2' },
+  ];
+  const rows: Result[] = [];
+  let i = 0;
+  for (const length of [1, 2, 3, 7, 64, 65, 100, 127, 129, 5, 1, 1, 200]) {
+    const t = turrets[rows.length % turrets.length]!;
+    for (let j = 0; j < length; j++, i++) {
+      rows.push({
+        ...t,
+        elapsed: i,
+        epoch: 1_700_000_000 + i / 10,
+        scriptrun_time: i / 1000,
+        error: i % 9 === 0 ? `e${i}` : '',
+        custom_timers: { t: i },
+        seq: i % 2 ? i : null,
+      });
+    }
+  }
+  store.insertResults(rows);
+  store.close();
+  const stored = query<Record<string, unknown>>(path, 'SELECT * FROM result ORDER BY id');
+  assert.equal(stored.length, rows.length);
+  stored.forEach((s, k) => {
+    const r = rows[k]!;
+    assert.deepEqual(
+      [s.turret_name, s.turret_uuid, s.elapsed, s.epoch, s.scriptrun_time, s.error, s.custom_timers, s.seq],
+      [
+        r.turret_name,
+        r.uuid,
+        r.elapsed,
+        r.epoch,
+        r.scriptrun_time,
+        r.error,
+        JSON.stringify(r.custom_timers),
+        r.seq,
+      ],
+      `row ${k}`,
+    );
+  });
 });
 
 void it('names the file and key of each project mistake, one line each', () => {
