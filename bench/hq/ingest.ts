@@ -2,13 +2,16 @@
  * HQ ingest benchmark: sustained ingest into SQLite with zero loss, fed by separate sender processes
  * over real ZeroMQ sockets, in three encodings (legacy one-result frames, JSON batches, protobuf
  * batches); plus the bare SQLite insert ceiling for the same rows in the same run.
- * Usage: node --import tsx bench/hq/ingest.ts [--results N] [--senders N] [--insert-limit N] [--mode legacy|json|protobuf]
+ * Usage: node --import tsx bench/hq/ingest.ts [--results N] [--senders N] [--insert-limit N]
+ *   [--mode legacy|json|protobuf] [--backlog-only] [--legacy-sender python|node]
  * Bounded: every phase has a fixed count and a 60 s cap.
  */
-import { fork } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as zmq from 'zeromq';
 import { IngestThread, ResultPacker, ResultsStore, pumpFrames, type PackedResults } from '@oct/hq';
@@ -23,14 +26,49 @@ const INSERT_LIMIT = arg('--insert-limit', 5000);
 const BATCH = 100;
 const dir = mkdtempSync(join(tmpdir(), 'oct-bench-hq-'));
 const senderScript = fileURLToPath(new URL('./sender.mjs', import.meta.url));
+const pythonSender = fileURLToPath(new URL('./sender.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+/**
+ * Legacy frames come from pyzmq, as OCT's turrets send them, when python3-zmq is installed: it costs
+ * a quarter of zeromq.js's CPU per frame, and here the senders share the HQ's two cores.
+ */
+const legacySender = ((): 'python' | 'node' => {
+  const i = process.argv.indexOf('--legacy-sender');
+  if (i > 0) return process.argv[i + 1] === 'node' ? 'node' : 'python';
+  return spawnSync(PYTHON, ['-c', 'import zmq']).status === 0 ? 'python' : 'node';
+})();
+
+/** Starts a sender; resolves once it is connected and its frames are built (it prints `ready`). */
+async function startSender(
+  args: string[],
+  python: boolean,
+): Promise<{ child: ChildProcess; go: () => void; cpu: Promise<number> }> {
+  const child = python
+    ? spawn(PYTHON, [pythonSender, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(process.execPath, [senderScript, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  // A sender that dies ends the bench instead of leaving it waiting for a line.
+  const died = once(child, 'exit').then(([code]) => {
+    throw new Error(`bench sender ${python ? pythonSender : senderScript} exited (${String(code)})`);
+  });
+  const line = (): Promise<string> => Promise.race([once(lines, 'line').then(([l]) => l as string), died]);
+  const first = await line();
+  if (first !== 'ready') throw new Error(`bench sender said ${first}`);
+  const cpu = line().then((l) => (JSON.parse(l) as { cpu: number }).cpu);
+  return { child, go: () => child.stdin!.end('go\n'), cpu };
+}
 
 interface Figure {
   mode: string;
+  sender: 'python' | 'node';
   results: number;
   stored: number;
   seconds: number;
   perSecond: number;
   ceiling: number;
+  /** CPU time of the HQ process (both threads) and of the senders, µs per result. */
+  hqCpuPerResult: number;
+  senderCpuPerResult: number;
 }
 
 /**
@@ -52,15 +90,26 @@ async function ingestRun(
   const expectedFrames = mode === 'legacy' ? expected : expected / BATCH;
   let first = 0;
   const deadline = performance.now() + 60_000;
-  const senders = Array.from({ length: SENDERS }, (_, id) =>
-    fork(senderScript, [endpoint, mode, String(per), String(BATCH), String(id), backlog ? '0' : '10000'], {
-      stdio: 'inherit',
-    }),
+  const python = mode === 'legacy' && legacySender === 'python';
+  const senders = await Promise.all(
+    Array.from({ length: SENDERS }, (_, id) =>
+      python
+        ? startSender([endpoint, String(per), String(id), backlog ? '0' : '10000'], true)
+        : startSender(
+            [endpoint, mode, String(per), String(BATCH), String(id), backlog ? '0' : '10000'],
+            false,
+          ),
+    ),
   );
+  // All start together once every sender is up: their start-up is not part of the measure.
+  for (const s of senders) s.go();
+  // CPU the senders spent sending (user + system, µs), as each reports it.
+  const senderCpus = Promise.all(senders.map((s) => s.cpu));
   const sendersDone = Promise.all(
-    senders.map((s) => new Promise((r) => (s.exitCode !== null ? r(null) : s.once('exit', r)))),
+    senders.map(({ child }) => (child.exitCode !== null ? null : once(child, 'exit'))),
   );
   if (backlog) await sendersDone;
+  const cpuBefore = process.cpuUsage();
   // The same loop as HqRun's.
   let frames = 0;
   const pumping = pumpFrames(pull, ingest, {
@@ -74,6 +123,7 @@ async function ingestRun(
   // Timed until every result is committed and the file closed.
   await ingest.close();
   const seconds = (performance.now() - first) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await sendersDone;
   pull.close();
   const stored = ingest.counts.stored;
@@ -96,11 +146,14 @@ async function ingestRun(
   );
   return {
     mode: `${mode}${backlog ? ' backlog' : ' live'}`,
+    sender: python ? 'python' : 'node',
     results: expected,
     stored,
     seconds,
     perSecond: stored / seconds,
     ceiling,
+    hqCpuPerResult: (cpu.user + cpu.system) / expected,
+    senderCpuPerResult: (await senderCpus).reduce((a, b) => a + b, 0) / expected,
   };
 }
 
@@ -136,10 +189,12 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`senders ${SENDERS}, insert_limit ${INSERT_LIMIT}, batch ${BATCH}`);
-console.log('mode              results   stored    loss  seconds  ingest/s   ceiling/s  ratio');
+console.log(
+  'mode              sender  results   stored    loss  seconds  ingest/s   ceiling/s  ratio  hq µs/r  senders µs/r',
+);
 for (const f of figures) {
   console.log(
-    `${f.mode.padEnd(17)} ${String(f.results).padEnd(9)} ${String(f.stored).padEnd(9)} ${String(f.results - f.stored).padEnd(5)} ${f.seconds.toFixed(2).padStart(7)}  ${Math.round(f.perSecond).toLocaleString('en').padStart(9)}  ${Math.round(f.ceiling).toLocaleString('en').padStart(10)}  ${(f.perSecond / f.ceiling).toFixed(2)}`,
+    `${f.mode.padEnd(17)} ${f.sender.padEnd(7)} ${String(f.results).padEnd(9)} ${String(f.stored).padEnd(9)} ${String(f.results - f.stored).padEnd(5)} ${f.seconds.toFixed(2).padStart(7)}  ${Math.round(f.perSecond).toLocaleString('en').padStart(9)}  ${Math.round(f.ceiling).toLocaleString('en').padStart(10)}  ${(f.perSecond / f.ceiling).toFixed(2).padStart(5)}  ${f.hqCpuPerResult.toFixed(2).padStart(7)}  ${f.senderCpuPerResult.toFixed(2).padStart(12)}`,
   );
 }
 if (figures.some((f) => f.stored !== f.results)) process.exitCode = 1;

@@ -1,5 +1,9 @@
 // A bench sender process: pushes `count` results to the HQ's PULL endpoint as fast as ZeroMQ takes
 // them, in one of three encodings. Usage: node sender.mjs <endpoint> <mode> <count> <batchSize> <id> [hwm]
+// The bench's stdio handshake (as sender.py): prints `ready` once connected and the frames are
+// built, sends when it reads a line on stdin, prints {"cpu": <µs of CPU spent sending>} at the end.
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import * as zmq from 'zeromq';
 import { encodeProtobufBatch } from '@oct/protocol';
 
@@ -30,7 +34,14 @@ if (mode === 'legacy') {
     );
   }
 }
+const stdin = createInterface({ input: process.stdin });
+process.stdout.write('ready\n');
+await once(stdin, 'line');
+stdin.close();
+const start = process.cpuUsage();
 const frames = mode === 'legacy' ? count : Math.ceil(count / batchSize);
 for (let i = 0; i < frames; i++) await push.send(pool[i % pool.length]);
-// Wait until the HQ has everything (linger) before exiting.
 push.close();
+const { user, system } = process.cpuUsage(start);
+process.stdout.write(`${JSON.stringify({ cpu: user + system })}\n`);
+// The process stays until ZeroMQ has delivered every frame (linger).
