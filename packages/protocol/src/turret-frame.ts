@@ -5,7 +5,7 @@
 import { PROTOBUF_BATCH_TAG } from './constants.js';
 import { classify } from './classify.js';
 import { fail, show, type Decoded } from './errors.js';
-import { isPlainValidResult } from './fast-result.js';
+import { isPlainValidBatch, isPlainValidResult } from './fast-result.js';
 import type { ResultBatch, ResultMessage, StatusMessage } from './generated/types.js';
 import { normaliseResult, normaliseStatus, type Result, type TurretStatus } from './normalise.js';
 import { decodeProtobufBatch, encodeProtobufBatch } from './protobuf.js';
@@ -72,6 +72,9 @@ export function decodeTurretValue(value: unknown): Decoded<TurretMessage> {
       return v.ok ? { ok: true, value: { kind: 'status', status: normaliseStatus(v.value) } } : v;
     }
     case 'batch': {
+      if (isPlainValidBatch(value as Record<string, unknown>)) {
+        return { ok: true, value: batchMessage(value as ResultBatch, 'json') };
+      }
       const v = validateResultBatch(value);
       return v.ok ? { ok: true, value: batchMessage(v.value, 'json') } : v;
     }
@@ -98,6 +101,9 @@ function decodeProtobuf(frame: Uint8Array): Decoded<TurretMessage> {
     return fail('bad_protobuf', `protobuf batch frame does not decode (spec 3.3): ${(e as Error).message}`, {
       clause: '3.3',
     });
+  }
+  if (isPlainValidBatch(batch as unknown as Record<string, unknown>)) {
+    return { ok: true, value: batchMessage(batch, 'protobuf') };
   }
   const v = validateResultBatch(batch);
   return v.ok ? { ok: true, value: batchMessage(v.value, 'protobuf') } : v;
