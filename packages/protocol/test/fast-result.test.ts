@@ -46,34 +46,17 @@ const pools: Record<string, unknown[]> = {
   extra: ['anything', null, undefined],
 };
 
-void it('accepts only results the schema accepts, and takes the common case', () => {
-  let accepted = 0;
-  let checked = 0;
-  const check = (value: Record<string, unknown>) => {
-    checked++;
-    if (isPlainValidResult(value)) {
-      accepted++;
-      assert.ok(schemaAccepts(value), `fast path accepted an invalid result: ${JSON.stringify(value)}`);
-    }
-  };
-  for (const [field, pool] of Object.entries(pools)) {
-    for (const v of pool) {
-      const value: Record<string, unknown> = { ...base };
-      if (v === undefined) delete value[field];
-      else value[field] = v;
-      check(value);
-      // and paired with every other field's variants, to catch interactions
-      for (const [other, otherPool] of Object.entries(pools)) {
-        if (other === field) continue;
-        for (const w of otherPool) {
-          const pair = { ...value };
-          if (w === undefined) delete pair[other];
-          else pair[other] = w;
-          check(pair);
-        }
-      }
-    }
-  }
+/** `value` with `field` set to `v`, or without it when `v` is undefined. */
+function withField(value: Record<string, unknown>, field: string, v: unknown): Record<string, unknown> {
+  const out = { ...value };
+  if (v === undefined) delete out[field];
+  else out[field] = v;
+  return out;
+}
+
+/** Every turret->hq vector frame that parses to a JSON object. */
+function vectorObjects(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
   for (const vec of loadVectors()) {
     if (vec.direction !== 'turret->hq' || vec.frame === undefined) continue;
     let value: unknown;
@@ -83,33 +66,53 @@ void it('accepts only results the schema accepts, and takes the common case', ()
       continue;
     }
     if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      check(value as Record<string, unknown>);
+      out.push(value as Record<string, unknown>);
   }
-  assert.ok(checked > 1000, `only ${checked} cases`);
-  assert.ok(accepted > 100, `the fast path accepted only ${accepted} cases: it is not exercised`);
+  return out;
+}
+
+/** A checker that fails when `fast` accepts what `schema` refuses, counting what it saw and took. */
+function agreement(
+  fast: (v: Record<string, unknown>) => boolean,
+  schema: (v: unknown) => boolean,
+  what: string,
+): { check: (v: Record<string, unknown>) => void; seen: { checked: number; accepted: number } } {
+  const seen = { checked: 0, accepted: 0 };
+  const check = (value: Record<string, unknown>): void => {
+    seen.checked++;
+    if (fast(value)) {
+      seen.accepted++;
+      assert.ok(schema(value), `fast path accepted an invalid ${what}: ${JSON.stringify(value)}`);
+    }
+  };
+  return { check, seen };
+}
+
+void it('accepts only results the schema accepts, and takes the common case', () => {
+  const { check, seen } = agreement(isPlainValidResult, schemaAccepts, 'result');
+  for (const [field, pool] of Object.entries(pools)) {
+    for (const v of pool) {
+      const value = withField(base, field, v);
+      check(value);
+      // and paired with every other field's variants, to catch interactions
+      for (const [other, otherPool] of Object.entries(pools)) {
+        if (other === field) continue;
+        for (const w of otherPool) check(withField(value, other, w));
+      }
+    }
+  }
+  for (const value of vectorObjects()) check(value);
+  assert.ok(seen.checked > 1000, `only ${seen.checked} cases`);
+  assert.ok(seen.accepted > 100, `the fast path accepted only ${seen.accepted} cases: it is not exercised`);
   assert.ok(isPlainValidResult(base));
 });
 
 void it('accepts only batches the schema accepts, and takes the common case', () => {
-  let accepted = 0;
-  let checked = 0;
-  const check = (value: Record<string, unknown>) => {
-    checked++;
-    if (isPlainValidBatch(value)) {
-      accepted++;
-      assert.ok(batchSchemaAccepts(value), `fast path accepted an invalid batch: ${JSON.stringify(value)}`);
-    }
-  };
+  const { check, seen } = agreement(isPlainValidBatch, batchSchemaAccepts, 'batch');
   // Every single-field variant of a result, alone and after a valid result, in a valid envelope.
-  const variants: unknown[] = [];
-  for (const [field, pool] of Object.entries(pools)) {
-    for (const v of pool) {
-      const value: Record<string, unknown> = { ...base };
-      if (v === undefined) delete value[field];
-      else value[field] = v;
-      variants.push(value);
-    }
-  }
+  const variants = Object.entries(pools).flatMap(([field, pool]) =>
+    pool.map((v) => withField(base, field, v)),
+  );
   const resultLists: unknown[] = [
     ...variants.map((r) => [r]),
     ...variants.map((r) => [base, r]),
@@ -129,28 +132,13 @@ void it('accepts only batches the schema accepts, and takes the common case', ()
     extra: ['anything', undefined],
   };
   for (const results of resultLists) {
+    const batch = withField({ turret_name: 't', uuid: 'u' }, 'results', results);
     for (const [field, pool] of Object.entries(envelopes)) {
-      for (const v of pool) {
-        const batch: Record<string, unknown> = { turret_name: 't', uuid: 'u', results };
-        if (results === undefined) delete batch.results;
-        if (v === undefined) delete batch[field];
-        else batch[field] = v;
-        check(batch);
-      }
+      for (const v of pool) check(withField(batch, field, v));
     }
   }
-  for (const vec of loadVectors()) {
-    if (vec.direction !== 'turret->hq' || vec.frame === undefined) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(vec.frame);
-    } catch {
-      continue;
-    }
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      check(value as Record<string, unknown>);
-  }
-  assert.ok(checked > 1000, `only ${checked} cases`);
-  assert.ok(accepted > 50, `the fast path accepted only ${accepted} batches: it is not exercised`);
+  for (const value of vectorObjects()) check(value);
+  assert.ok(seen.checked > 1000, `only ${seen.checked} cases`);
+  assert.ok(seen.accepted > 50, `the fast path accepted only ${seen.accepted} batches: it is not exercised`);
   assert.ok(isPlainValidBatch({ turret_name: 't', uuid: 'u', results: [base, base] }));
 });
