@@ -5,7 +5,7 @@
  * can throw out of `handle`.
  */
 import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
-import { TEXTS, packedLength, unpackResult, type PackedResults } from './result-columns.js';
+import { ResultPacker, TEXTS, packedLength, unpackResult, type PackedResults } from './result-columns.js';
 import type { ResultsStore } from './store/store.js';
 
 export interface IngestOptions {
@@ -100,49 +100,33 @@ export class Ingest {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.store.insertResults(rows);
-    this.countStored(
-      rows.length,
-      (i) => rows[i]!.turret_name,
-      (i) => rows[i]!.uuid,
-      (i) => rows[i]!.error,
-    );
-    this.options.onStored?.(rows);
+    const packer = new ResultPacker(rows.length);
+    for (const r of rows) packer.add(r);
+    this.storeRows(packer.take()!, rows);
   }
 
   /** Stores results decoded elsewhere (the receive thread), after those already pending. */
   storePacked(pack: PackedResults, now = performance.now()): void {
     this.flush();
-    const n = packedLength(pack);
-    if (n === 0) return;
+    if (packedLength(pack) === 0) return;
     this.lastResultAt = now;
-    this.store.insertPacked(pack);
-    const texts = pack.texts;
-    this.countStored(
-      n,
-      (i) => texts[i * TEXTS] ?? null,
-      (i) => texts[i * TEXTS + 1] ?? null,
-      (i) => texts[i * TEXTS + 2] ?? '',
-    );
-    if (this.options.onStored)
-      this.options.onStored(Array.from({ length: n }, (_, i) => unpackResult(pack, i)));
+    this.storeRows(pack);
   }
 
-  private countStored(
-    n: number,
-    nameAt: (i: number) => string | null,
-    uuidAt: (i: number) => string | null,
-    errorAt: (i: number) => string,
-  ): void {
+  /** Inserts a pack and counts it; `rows` are its results as objects when the caller has them. */
+  private storeRows(pack: PackedResults, rows?: readonly Result[]): void {
+    this.store.insertPacked(pack);
+    const { texts } = pack;
+    const n = packedLength(pack);
     const c = this.counts;
     c.stored += n;
     let lastUuid: string | null = null;
     let run = 0;
-    for (let i = 0; i < n; i++) {
-      if (errorAt(i) !== '') c.errors++;
-      if (nameAt(i) === null) c.unattributed++;
+    for (let t = 0; t < n * TEXTS; t += TEXTS) {
+      if (texts[t + 2] !== '') c.errors++;
+      if (texts[t] === null) c.unattributed++;
       // Batches are runs of one uuid: count per run instead of per row.
-      const uuid = uuidAt(i);
+      const uuid = texts[t + 1] ?? null;
       if (uuid !== lastUuid) {
         if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
         lastUuid = uuid;
@@ -151,5 +135,7 @@ export class Ingest {
       run++;
     }
     if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
+    if (this.options.onStored)
+      this.options.onStored(rows ?? Array.from({ length: n }, (_, i) => unpackResult(pack, i)));
   }
 }
