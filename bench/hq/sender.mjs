@@ -2,6 +2,7 @@
 // them, in one of three encodings. Usage: node sender.mjs <endpoint> <mode> <count> <batchSize> <id> [hwm]
 // The bench's stdio handshake (as sender.py): prints `ready` once connected and the frames are
 // built, sends when it reads a line on stdin, prints {"cpu": <µs of CPU spent sending>} at the end.
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as zmq from 'zeromq';
@@ -26,9 +27,11 @@ const pool = [];
 if (mode === 'legacy') {
   for (let i = 0; i < 1000; i++) pool.push(Buffer.from(JSON.stringify(result(i))));
 } else {
+  // A turret's uuid is a UUID (36 characters), as the reference turret's: its length counts per row.
+  const uuid = randomUUID();
   for (let f = 0; f < 20; f++) {
     const results = Array.from({ length: batchSize }, (_, i) => result(f * batchSize + i));
-    const batch = { turret_name: `bench-${id}`, uuid: `uuid-${id}`, results };
+    const batch = { turret_name: `bench-${id}`, uuid, results };
     pool.push(
       mode === 'protobuf' ? Buffer.from(encodeProtobufBatch(batch)) : Buffer.from(JSON.stringify(batch)),
     );

@@ -33,7 +33,13 @@ export {
 export { Ingest, type IngestCounts, type IngestOptions } from './ingest.js';
 export { IngestThread, type IngestThreadOptions } from './ingest-thread.js';
 export { pumpFrames, type PumpOptions } from './pump.js';
-export { ResultPacker, unpackResult, packedLength, type PackedResults } from './result-columns.js';
+export {
+  ResultPacker,
+  unpackResults,
+  packedLength,
+  type PackedResults,
+  type TurretRun,
+} from './result-columns.js';
 export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
 export {
   TurretRegistry,

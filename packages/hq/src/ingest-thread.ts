@@ -152,9 +152,12 @@ export class IngestThread {
 
   private addResults(results: readonly Result[]): void {
     if (this.chunker.frames > 0) this.sendPending();
-    for (const r of results) this.packer.add(r);
+    for (const r of results) {
+      this.packer.add(r);
+      if (this.packer.textFull) this.sendPending();
+    }
     if (this.packer.length >= PACK_ROWS) this.sendPending();
-    else this.chunkTimer ??= setTimeout(() => this.sendPending(), CHUNK_MS);
+    else if (this.packer.length > 0) this.chunkTimer ??= setTimeout(() => this.sendPending(), CHUNK_MS);
   }
 
   /**
@@ -230,7 +233,7 @@ export class IngestThread {
     }
     if (rows) {
       this.chunksSent++;
-      this.worker.postMessage({ t: 'rows', rows } satisfies ToIngest, [rows.nums.buffer]);
+      this.worker.postMessage({ t: 'rows', rows } satisfies ToIngest, [rows.nums.buffer, rows.ends.buffer]);
     }
   }
 

@@ -75,10 +75,13 @@ function serve(store: ResultsStore): void {
 
   function handle(m: ToIngest): void {
     switch (m.t) {
-      case 'frames':
-        forEachFrame(m.chunk, (frame) => ingest.handle(frame));
+      case 'frames': {
+        // One clock reading per chunk: its frames arrived within CHUNK_MS of each other.
+        const now = performance.now();
+        forEachFrame(m.chunk, (frame) => ingest.handle(frame, now));
         done();
         return;
+      }
       case 'rows':
         ingest.storePacked(m.rows);
         done();

@@ -5,7 +5,7 @@
  * can throw out of `handle`.
  */
 import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
-import { ResultPacker, TEXTS, packedLength, unpackResult, type PackedResults } from './result-columns.js';
+import { ResultPacker, packedLength, unpackResults, type PackedResults } from './result-columns.js';
 import type { ResultsStore } from './store/store.js';
 
 export interface IngestOptions {
@@ -101,8 +101,14 @@ export class Ingest {
     const rows = this.pending;
     this.pending = [];
     const packer = new ResultPacker(rows.length);
-    for (const r of rows) packer.add(r);
-    this.storeRows(packer.take()!, rows);
+    let from = 0;
+    for (let i = 0; i < rows.length; i++) {
+      packer.add(rows[i]!);
+      if (packer.textFull || i === rows.length - 1) {
+        this.storeRows(packer.take()!, rows.slice(from, i + 1));
+        from = i + 1;
+      }
+    }
   }
 
   /** Stores results decoded elsewhere (the receive thread), after those already pending. */
@@ -116,26 +122,20 @@ export class Ingest {
   /** Inserts a pack and counts it; `rows` are its results as objects when the caller has them. */
   private storeRows(pack: PackedResults, rows?: readonly Result[]): void {
     this.store.insertPacked(pack);
-    const { texts } = pack;
-    const n = packedLength(pack);
+    const { ends } = pack;
     const c = this.counts;
-    c.stored += n;
-    let lastUuid: string | null = null;
-    let run = 0;
-    for (let t = 0; t < n * TEXTS; t += TEXTS) {
-      if (texts[t + 2] !== '') c.errors++;
-      if (texts[t] === null) c.unattributed++;
-      // Batches are runs of one uuid: count per run instead of per row.
-      const uuid = texts[t + 1] ?? null;
-      if (uuid !== lastUuid) {
-        if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
-        lastUuid = uuid;
-        run = 0;
-      }
-      run++;
+    c.stored += packedLength(pack);
+    let start = 0;
+    for (const [turretName, uuid, end] of pack.turrets) {
+      if (turretName === null) c.unattributed += end - start;
+      if (uuid !== null) this.storedByUuid.set(uuid, (this.storedByUuid.get(uuid) ?? 0) + end - start);
+      start = end;
     }
-    if (lastUuid !== null) this.storedByUuid.set(lastUuid, (this.storedByUuid.get(lastUuid) ?? 0) + run);
-    if (this.options.onStored)
-      this.options.onStored(rows ?? Array.from({ length: n }, (_, i) => unpackResult(pack, i)));
+    // A row's error is not empty when it ends after the previous row's texts.
+    for (let i = 0, at = 0; i < ends.length; i += 2) {
+      if (ends[i]! > at) c.errors++;
+      at = ends[i + 1]!;
+    }
+    if (this.options.onStored) this.options.onStored(rows ?? unpackResults(pack));
   }
 }

@@ -17,7 +17,7 @@ import {
   type TurretStatus,
 } from '@oct/protocol';
 import { FrameChunker, forEachFrame } from '../src/frame-chunk.js';
-import { ResultPacker, packedLength, unpackResult } from '../src/result-columns.js';
+import { PACK_TEXT_LIMIT, ResultPacker, packedLength, unpackResults } from '../src/result-columns.js';
 import { IngestThread } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oct-hq-ingest-'));
@@ -55,7 +55,7 @@ void it('packs frames of any size into chunks and reads them back in order', () 
   assert.deepEqual(again, ['after']);
 });
 
-void it('packs results into columns and back, nulls included', () => {
+void it('packs results into columns and back: nulls, runs of one turret, texts beyond ASCII', () => {
   const packer = new ResultPacker(2);
   const rows: Result[] = [
     {
@@ -74,8 +74,8 @@ void it('packs results into columns and back, nulls included', () => {
       elapsed: 0.5,
       epoch: 9,
       scriptrun_time: 0,
-      error: 'e',
-      custom_timers: { a: 1 },
+      error: 'délai dépassé 😀',
+      custom_timers: { 'étape ✓': 1 },
       seq: 0,
     },
     {
@@ -93,11 +93,59 @@ void it('packs results into columns and back, nulls included', () => {
   const pack = packer.take();
   assert.ok(pack);
   assert.equal(packedLength(pack), 3);
-  assert.deepEqual(
-    [0, 1, 2].map((i) => unpackResult(pack, i)),
-    rows,
-  );
+  assert.deepEqual(unpackResults(pack), rows);
+  assert.deepEqual(pack.turrets, [
+    [null, null, 1],
+    ['t', 'u', 3],
+  ]);
   assert.equal(packer.take(), null);
+});
+
+void it("stores results whose texts together pass a pack's text limit, in several packs, decoded on either thread", async () => {
+  const dbPath = join(dir, 'large', 'results.sqlite');
+  const ingest = await IngestThread.start({ dbPath, insertLimit: 150 });
+  // Each result's custom_timers is about half the limit: a pack takes two of them at most.
+  const timers = (i: number): Record<string, number> => ({ [`${i}`.padEnd(PACK_TEXT_LIMIT / 2, 'k')]: 0.5 });
+  const big = (i: number): ResultMessage => ({ ...result(i), custom_timers: timers(i) });
+  const packer = new ResultPacker();
+  const row = (i: number): Result => ({
+    turret_name: null,
+    uuid: null,
+    elapsed: 0,
+    epoch: 0,
+    scriptrun_time: 0,
+    error: '',
+    custom_timers: timers(i),
+    seq: null,
+  });
+  packer.add(row(0));
+  assert.equal(packer.textFull, false);
+  packer.add(row(1));
+  assert.equal(packer.textFull, true);
+
+  ingest.push(encodeTurretMessage({ turret_name: 'big', uuid: 'g', results: [big(1), big(2), big(3)] }));
+  for (const i of [4, 5, 6]) ingest.push(bytes(JSON.stringify(big(i))));
+  assert.equal(await ingest.close(), 0);
+  assert.equal(ingest.counts.stored, 6);
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        'SELECT turret_uuid AS uuid, elapsed, substr(custom_timers, 1, 4) AS head, length(custom_timers) AS n FROM result ORDER BY id',
+      )
+      .all();
+    const n = JSON.stringify(big(1).custom_timers).length;
+    assert.deepEqual(rows, [
+      { uuid: 'g', elapsed: 0.1, head: '{"1k', n },
+      { uuid: 'g', elapsed: 0.2, head: '{"2k', n },
+      { uuid: 'g', elapsed: 0.3, head: '{"3k', n },
+      { uuid: null, elapsed: 0.4, head: '{"4k', n },
+      { uuid: null, elapsed: 0.5, head: '{"5k', n },
+      { uuid: null, elapsed: 0.6, head: '{"6k', n },
+    ]);
+  } finally {
+    db.close();
+  }
 });
 
 void it('decodes single frames on the worker and batches here; stores results, statuses in order, rejects, turret and run rows', async () => {

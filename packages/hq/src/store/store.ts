@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Result } from '@oct/protocol';
-import { NUMS, TEXTS, ResultPacker, packedLength, type PackedResults } from '../result-columns.js';
+import { NUMS, ResultPacker, packedLength, type PackedResults } from '../result-columns.js';
 
 /**
  * Rows per multi-row INSERT, largest first. A run of rows from one turret (a batch, or legacy rows,
@@ -91,14 +91,13 @@ export class ResultsStore {
       turret_uuid: null,
     };
     this.insertManyPacked = this.db.transaction((pack: PackedResults, from: number, to: number) => {
-      const { nums, texts } = pack;
+      const { nums, ends, text } = pack;
       let i = from;
-      while (i < to) {
-        // The run of rows from one turret that starts at row i.
-        const name = texts[i * TEXTS] ?? null;
-        const uuid = texts[i * TEXTS + 1] ?? null;
-        let end = i + 1;
-        while (end < to && texts[end * TEXTS] === name && texts[end * TEXTS + 1] === uuid) end++;
+      // Where row i's texts start in pack.text.
+      let at = i === 0 ? 0 : ends[i * 2 - 1]!;
+      for (const [name, uuid, runEnd] of pack.turrets) {
+        if (runEnd <= i) continue;
+        const end = Math.min(runEnd, to);
         turret.turret_name = name;
         turret.turret_uuid = uuid;
         for (const { rows, statement, params } of statements) {
@@ -106,18 +105,21 @@ export class ResultsStore {
             let k = 0;
             for (let j = i; j < i + rows; j++) {
               const n = j * NUMS;
-              const t = j * TEXTS;
               const seq = nums[n + 3]!;
+              const errorEnd = ends[j * 2]!;
+              const timersEnd = ends[j * 2 + 1]!;
               params[k++] = nums[n];
               params[k++] = nums[n + 1];
               params[k++] = nums[n + 2];
-              params[k++] = texts[t + 2];
-              params[k++] = texts[t + 3];
+              params[k++] = text.slice(at, errorEnd);
+              params[k++] = text.slice(errorEnd, timersEnd);
               params[k++] = Number.isNaN(seq) ? null : seq;
+              at = timersEnd;
             }
             statement.run(params, turret);
           }
         }
+        if (i >= to) break;
       }
     });
     this.insertReject = this.db.prepare(
@@ -135,7 +137,10 @@ export class ResultsStore {
   /** Stores results, `insert_limit` rows per transaction, in the order given. */
   insertResults(rows: readonly Result[]): void {
     const packer = new ResultPacker(rows.length);
-    for (const r of rows) packer.add(r);
+    for (const r of rows) {
+      packer.add(r);
+      if (packer.textFull) this.insertPacked(packer.take()!);
+    }
     const pack = packer.take();
     if (pack) this.insertPacked(pack);
   }
