@@ -1,7 +1,7 @@
 /**
  * The ingest path (spec 5.5, 5.6, DESIGN §5): every PULL frame is decoded with decodeTurretFrame;
- * statuses go to a callback, results and batches into a pending array flushed to SQLite in
- * transactions of insert_limit rows, invalid frames into the reject table. Nothing a turret sends
+ * statuses go to a callback, results and batches are packed as they arrive (ResultPacker) and
+ * flushed to SQLite in transactions of insert_limit rows, invalid frames go to the reject table. Nothing a turret sends
  * can throw out of `handle`.
  */
 import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
@@ -41,7 +41,10 @@ export class Ingest {
   readonly storedByUuid = new Map<string, number>();
   /** Monotonic ms of the last result received. */
   lastResultAt = 0;
-  private pending: Result[] = [];
+  /** Results received and not yet stored, packed as they arrive. */
+  private readonly pending: ResultPacker;
+  /** The same results as objects, kept only for onStored. */
+  private pendingRows: Result[] = [];
   private readonly flushAt: number;
 
   constructor(
@@ -49,11 +52,18 @@ export class Ingest {
     private readonly options: IngestOptions = {},
   ) {
     this.flushAt = Math.max(1, options.flushAt ?? 2000);
+    this.pending = new ResultPacker(this.flushAt);
   }
 
   /** Results received and not yet stored. */
   get pendingCount(): number {
     return this.pending.length;
+  }
+
+  private addPending(r: Result): void {
+    this.pending.add(r);
+    if (this.options.onStored) this.pendingRows.push(r);
+    if (this.pending.textFull) this.flush();
   }
 
   /** Decodes and dispatches one frame. */
@@ -75,10 +85,10 @@ export class Ingest {
         }
         return;
       case 'result':
-        this.pending.push(m.result);
+        this.addPending(m.result);
         break;
       case 'batch':
-        for (const r of m.results) this.pending.push(r);
+        for (const r of m.results) this.addPending(r);
         break;
     }
     this.lastResultAt = now;
@@ -97,18 +107,11 @@ export class Ingest {
 
   /** Stores every pending result. */
   flush(): void {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    const packer = new ResultPacker(rows.length);
-    let from = 0;
-    for (let i = 0; i < rows.length; i++) {
-      packer.add(rows[i]!);
-      if (packer.textFull || i === rows.length - 1) {
-        this.storeRows(packer.take()!, rows.slice(from, i + 1));
-        from = i + 1;
-      }
-    }
+    const pack = this.pending.take();
+    if (!pack) return;
+    const rows = this.pendingRows;
+    this.pendingRows = [];
+    this.storeRows(pack, rows);
   }
 
   /** Stores results decoded elsewhere (the receive thread), after those already pending. */
@@ -119,8 +122,8 @@ export class Ingest {
     this.storeRows(pack);
   }
 
-  /** Inserts a pack and counts it; `rows` are its results as objects when the caller has them. */
-  private storeRows(pack: PackedResults, rows?: readonly Result[]): void {
+  /** Inserts a pack and counts it; `rows` are its results as objects when the caller kept them. */
+  private storeRows(pack: PackedResults, rows: readonly Result[] = []): void {
     this.store.insertPacked(pack);
     const { ends } = pack;
     const c = this.counts;
@@ -136,6 +139,6 @@ export class Ingest {
       if (ends[i]! > at) c.errors++;
       at = ends[i + 1]!;
     }
-    if (this.options.onStored) this.options.onStored(rows ?? unpackResults(pack));
+    if (this.options.onStored) this.options.onStored(rows.length > 0 ? rows : unpackResults(pack));
   }
 }
