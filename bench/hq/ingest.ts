@@ -3,12 +3,13 @@
  * over real ZeroMQ sockets, in three encodings (legacy one-result frames, JSON batches, protobuf
  * batches); plus the bare SQLite insert ceiling for the same rows in the same run.
  * Usage: node --import tsx bench/hq/ingest.ts [--results N] [--senders N] [--insert-limit N]
- *   [--mode legacy|json|protobuf] [--backlog-only] [--legacy-sender python|node]
+ *   [--mode legacy|json|protobuf] [--backlog-only] [--legacy-sender python|node] [--repeat N]
+ *   [--threads]  (CPU per result of each thread of this process, on stderr; Linux)
  * Bounded: every phase has a fixed count and a 60 s cap.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -58,6 +59,24 @@ async function startSender(
   return { child, go: () => child.stdin!.end('go\n'), cpu };
 }
 
+/** CPU ticks (1/100 s) per thread of this process, from /proc (Linux; empty elsewhere). */
+function threadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  if (!existsSync('/proc/self/task')) return ticks;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      ticks.set(`${tid} ${name} user`, Number(fields[11]));
+      ticks.set(`${tid} ${name} sys`, Number(fields[12]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return ticks;
+}
+
 interface Figure {
   mode: string;
   sender: 'python' | 'node';
@@ -80,7 +99,8 @@ async function ingestRun(
   total: number,
   backlog: boolean,
 ): Promise<Figure> {
-  const dbPath = join(dir, `${mode}.sqlite`);
+  // A fresh file per run: the phases and repetitions of a mode must not add to each other's rows.
+  const dbPath = join(dir, `${mode}-${backlog ? 'backlog' : 'live'}-${++runs}.sqlite`);
   const ingest = await IngestThread.start({ dbPath, insertLimit: INSERT_LIMIT, flushAt: INSERT_LIMIT });
   const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: backlog ? 0 : 100_000 });
   await pull.bind('tcp://127.0.0.1:*');
@@ -110,6 +130,7 @@ async function ingestRun(
   );
   if (backlog) await sendersDone;
   const cpuBefore = process.cpuUsage();
+  const ticksBefore = threadTicks();
   // The same loop as HqRun's.
   let frames = 0;
   const pumping = pumpFrames(pull, ingest, {
@@ -121,7 +142,16 @@ async function ingestRun(
   });
   await pumping;
   // Timed until every result is committed and the file closed.
+  const ticksAfter = threadTicks();
   await ingest.close();
+  if (process.argv.includes('--threads')) {
+    const busy = [...ticksAfter]
+      .map(([t, n]) => [t, n - (ticksBefore.get(t) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, n]) => `${t}: ${((n * 1e4) / expected).toFixed(2)}`);
+    console.error(`${mode}${backlog ? ' backlog' : ' live'} µs/r per thread: ${busy.join(', ')}`);
+  }
   const seconds = (performance.now() - first) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   await sendersDone;
@@ -132,6 +162,7 @@ async function ingestRun(
   const store = new ResultsStore(dbPath);
   const rows = store.db.prepare('SELECT * FROM result').all() as Record<string, unknown>[];
   store.close();
+  rmSync(dbPath);
   const ceiling = insertCeiling(
     rows.map((r) => ({
       turret_name: r.turret_name as string | null,
@@ -157,8 +188,12 @@ async function ingestRun(
   };
 }
 
+/** Results files made so far (each run and each ceiling gets its own). */
+let runs = 0;
+
 function insertCeiling(rows: Result[]): number {
-  const store = new ResultsStore(join(dir, `ceiling-${Math.random()}.sqlite`), { insertLimit: INSERT_LIMIT });
+  const path = join(dir, `ceiling-${++runs}.sqlite`);
+  const store = new ResultsStore(path, { insertLimit: INSERT_LIMIT });
   const packs: PackedResults[] = [];
   const packer = new ResultPacker(INSERT_LIMIT);
   for (let i = 0; i < rows.length; i += INSERT_LIMIT) {
@@ -169,32 +204,57 @@ function insertCeiling(rows: Result[]): number {
   for (const pack of packs) store.insertPacked(pack);
   const s = (performance.now() - t) / 1000;
   store.close();
+  rmSync(path);
   return rows.length / s;
 }
 
+const REPEAT = Math.max(1, arg('--repeat', 1));
 const figures: Figure[] = [];
 try {
   const only = process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : null;
-  for (const [mode, count] of [
-    ['legacy', 1_000_000],
-    ['json', 2_000_000],
-    ['protobuf', 2_000_000],
-  ] as const) {
-    if (only && only !== mode) continue;
-    if (!process.argv.includes('--backlog-only'))
-      figures.push(await ingestRun(mode, arg('--results', count), false));
-    figures.push(await ingestRun(mode, arg('--results', count), true));
+  // Repetitions go round every phase in turn, so a slow spell of the machine spreads over them all.
+  for (let round = 0; round < REPEAT; round++) {
+    for (const [mode, count] of [
+      ['legacy', 1_000_000],
+      ['json', 2_000_000],
+      ['protobuf', 2_000_000],
+    ] as const) {
+      if (only && only !== mode) continue;
+      if (!process.argv.includes('--backlog-only'))
+        figures.push(await ingestRun(mode, arg('--results', count), false));
+      figures.push(await ingestRun(mode, arg('--results', count), true));
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`senders ${SENDERS}, insert_limit ${INSERT_LIMIT}, batch ${BATCH}`);
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const thousands = (n: number): string => Math.round(n).toLocaleString('en');
 console.log(
-  'mode              sender  results   stored    loss  seconds  ingest/s   ceiling/s  ratio  hq µs/r  senders µs/r',
+  `senders ${SENDERS}, insert_limit ${INSERT_LIMIT}, batch ${BATCH}, ${REPEAT} run(s) per phase: medians`,
 );
-for (const f of figures) {
+console.log(
+  'mode              sender  results   loss  ingest/s   (min-max)            ceiling/s  ratio  hq µs/r  senders µs/r',
+);
+for (const phase of [...new Set(figures.map((f) => f.mode))]) {
+  const runs = figures.filter((f) => f.mode === phase);
+  const rates = runs.map((f) => f.perSecond);
+  const ceiling = median(runs.map((f) => f.ceiling));
+  const loss = runs.reduce((sum, f) => sum + f.results - f.stored, 0);
+  const range = `(${thousands(Math.min(...rates))}-${thousands(Math.max(...rates))})`;
   console.log(
-    `${f.mode.padEnd(17)} ${f.sender.padEnd(7)} ${String(f.results).padEnd(9)} ${String(f.stored).padEnd(9)} ${String(f.results - f.stored).padEnd(5)} ${f.seconds.toFixed(2).padStart(7)}  ${Math.round(f.perSecond).toLocaleString('en').padStart(9)}  ${Math.round(f.ceiling).toLocaleString('en').padStart(10)}  ${(f.perSecond / f.ceiling).toFixed(2).padStart(5)}  ${f.hqCpuPerResult.toFixed(2).padStart(7)}  ${f.senderCpuPerResult.toFixed(2).padStart(12)}`,
+    `${phase.padEnd(17)} ${runs[0]!.sender.padEnd(7)} ${String(runs[0]!.results).padEnd(9)} ${String(loss).padEnd(5)} ${thousands(median(rates)).padStart(9)}  ${range.padEnd(19)} ${thousands(ceiling).padStart(10)}  ${(median(rates) / ceiling).toFixed(2).padStart(5)}  ${median(
+      runs.map((f) => f.hqCpuPerResult),
+    )
+      .toFixed(2)
+      .padStart(7)}  ${median(runs.map((f) => f.senderCpuPerResult))
+      .toFixed(2)
+      .padStart(12)}`,
   );
 }
 if (figures.some((f) => f.stored !== f.results)) process.exitCode = 1;
