@@ -40,6 +40,7 @@ export {
   type PackedResults,
   type TurretRun,
 } from './result-columns.js';
+export { timersJson } from './timers-json.js';
 export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
 export {
   TurretRegistry,
