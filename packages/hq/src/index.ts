@@ -4,15 +4,10 @@
  *
  * This is the package's curated public surface: adding an export here is a decision.
  */
+export { startRun, HqRun, HQ_VERSION } from './run.js';
 export {
-  startRun,
-  HqRun,
   HqError,
   EXIT_CODES,
-  HQ_VERSION,
-  dbPathFor,
-  newResultsDir,
-  timestamp,
   type Outcome,
   type RunPhase,
   type RunProgress,
@@ -21,7 +16,8 @@ export {
   type StartRunOptions,
   type TurretEvent,
   type TurretView,
-} from './run.js';
+} from './run-types.js';
+export { dbPathFor, newResultsDir, timestamp } from './results-path.js';
 export {
   loadProject,
   checkProject,

@@ -12,139 +12,25 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as zmq from 'zeromq';
 import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
 import { IngestThread } from './ingest-thread.js';
 import { pumpFrames } from './pump.js';
 import { loadProject, type Project } from './project.js';
+import { dbPathFor, newResultsDir } from './results-path.js';
 import {
-  TurretRegistry,
-  hasAccounting,
-  isDead,
-  isModern,
-  type ShownState,
-  type TurretInfo,
-} from './registry.js';
-
-/** How a run ended (the `run.outcome` column). */
-export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead';
-
-/** Process exit code for each outcome (the `oct run` exit codes). */
-export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
-  completed: 0,
-  no_turrets: 3,
-  all_turrets_dead: 4,
-  interrupted: 130,
-};
-
-export type RunPhase = 'waiting' | 'running' | 'draining' | 'finished';
-
-/** A turret as shown in progress and summaries. */
-export interface TurretView {
-  uuid: string;
-  name: string;
-  status: ShownState;
-  canons: number;
-  protocol: string | null;
-  capabilities: string[];
-  /** accounting: results the turret says it sent; null without accounting. */
-  resultsSent: number | null;
-  resultsStored: number;
-  reason: string | null;
-}
-
-/** A progress event, emitted about once a second (and on each phase change). */
-export interface RunProgress {
-  phase: RunPhase;
-  /** Seconds since start was sent (0 while waiting). */
-  elapsed: number;
-  /** Seconds since the HQ bound its sockets. */
-  sinceBind: number;
-  runTime: number;
-  turrets: TurretView[];
-  /** Results stored so far. */
-  transactions: number;
-  /** Stored results with a non-empty error. */
-  errors: number;
-  /** Results per second over the last interval. */
-  rate: number;
-  rejects: number;
-}
-
-/** What a finished run produced. */
-export interface RunSummary {
-  outcome: Outcome;
-  exitCode: number;
-  /** One line saying why, e.g. `1 of 2 turrets joined within 60 s (min_turrets 2)`. */
-  message: string;
-  resultsDir: string;
-  dbPath: string;
-  transactions: number;
-  errors: number;
-  /** Results stored without turret_name (legacy canons). */
-  unattributed: number;
-  rejects: number;
-  turrets: TurretView[];
-  startedAt: number | null;
-  stoppedAt: number | null;
-  finishedAt: number;
-  /** accounting turrets whose stored count is short of their sent count, with how many are missing. */
-  missing: { name: string; uuid: string; sent: number; stored: number }[];
-}
-
-export interface TurretEvent {
-  kind: 'joined' | 'state' | 'lost' | 'started_late';
-  turret: TurretView;
-  previous: ShownState | null;
-}
-
-/** Events of a run. */
-export interface RunEvents {
-  progress: [RunProgress];
-  turret: [TurretEvent];
-  phase: [RunPhase];
-  /** A human-readable line (warnings, console_logging). */
-  log: [string];
-}
-
-export interface StartRunOptions {
-  /** The project directory (holding config.json). */
-  projectDir: string;
-  /** An already checked project; loaded from projectDir when absent. */
-  project?: Project;
-  /** Where results.sqlite goes; default `<project>/results/results_<timestamp>/` (a temp dir with `testing`). */
-  resultsDir?: string;
-  /** Aborting stops the run as `interrupted` (results kept). */
-  signal?: AbortSignal;
-  /** Bind free ports on hq_address instead of publish_port / rc_port (used by `oct run --local`). */
-  ephemeralPorts?: boolean;
-  /** Give up waiting for min_turrets after this long (default 60 s): outcome `no_turrets`. */
-  joinTimeoutMs?: number;
-  /** A turret not heard from for this long is marked lost (default 5 s, spec 8.7). */
-  lostAfterMs?: number;
-  /** status_request cadence (default 1 s). */
-  statusIntervalMs?: number;
-  /** Drain ends after this long without a result... (default 1.5 s) */
-  drainQuietMs?: number;
-  /** ...or after this long at most (default 20 s). */
-  maxDrainMs?: number;
-  /** Progress event cadence (default 1 s). */
-  progressIntervalMs?: number;
-  /** Context handed to every transaction (set_transaction_context msg); default `{}`. */
-  transactionContext?: Record<string, unknown>;
-}
-
-/** Thrown by startRun for a problem the user can fix (bad config, port in use): message is one line. */
-export class HqError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'HqError';
-  }
-}
+  EXIT_CODES,
+  HqError,
+  type Outcome,
+  type RunEvents,
+  type RunPhase,
+  type RunProgress,
+  type RunSummary,
+  type StartRunOptions,
+  type TurretView,
+} from './run-types.js';
+import { TurretRegistry, hasAccounting, isDead, isModern, type TurretInfo } from './registry.js';
 
 /** The HQ's version, stored in the run row. */
 export const HQ_VERSION: string = (() => {
@@ -244,7 +130,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       ? resolve(options.resultsDir)
       : cfg.testing
         ? mkdtempSync(join(tmpdir(), 'oct-results-'))
-        : freshDir(join(project.dir, 'results', `results_${timestamp()}`));
+        : newResultsDir(join(project.dir, 'results'));
     this.dbPath = dbPathFor(cfg.results_database.db_uri, this.resultsDir, project.dir);
     this.createdDir = !existsSync(this.resultsDir);
     mkdirSync(this.resultsDir, { recursive: true });
@@ -657,37 +543,7 @@ function closeQuietly(socket: zmq.Socket): void {
   }
 }
 
-/** Where the results file goes for a `results_database.db_uri`. */
-export function dbPathFor(dbUri: string, resultsDir: string, projectDir: string): string {
-  if (dbUri === 'default') return join(resultsDir, 'results.sqlite');
-  if (dbUri.startsWith('sqlite:///')) return dbUri.slice('sqlite:///'.length - 1);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri)) {
-    throw new HqError(
-      `results_database.db_uri ${JSON.stringify(dbUri)}: only "default", a file path or sqlite:///path is supported`,
-    );
-  }
-  return isAbsolute(dbUri) ? dbUri : resolve(projectDir, dbUri);
-}
-
-/** A new `results_<timestamp>` directory name under `parent` (not created). */
-export function newResultsDir(parent: string): string {
-  return freshDir(join(resolve(parent), `results_${timestamp()}`));
-}
-
-/** `dir`, or `dir_2`, `dir_3`... when it already exists (two runs in one second). */
-function freshDir(dir: string): string {
-  let candidate = dir;
-  for (let i = 2; existsSync(candidate); i++) candidate = `${dir}_${i}`;
-  return candidate;
-}
-
 function portOf(endpoint: string): number {
   const m = /:(\d+)$/.exec(endpoint);
   return m ? Number(m[1]) : 0;
-}
-
-/** `YYYYMMDD_HHMMSS` in local time, as results directories are named. */
-export function timestamp(d = new Date()): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }

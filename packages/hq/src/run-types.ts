@@ -1,0 +1,125 @@
+/**
+ * The public shapes of a run (see run.ts): options, progress and summary, events, outcomes and their
+ * exit codes, and the error a user can fix.
+ */
+import type { Project } from './project.js';
+import type { ShownState } from './registry.js';
+
+/** How a run ended (the `run.outcome` column). */
+export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead';
+
+/** Process exit code for each outcome (the `oct run` exit codes). */
+export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
+  completed: 0,
+  no_turrets: 3,
+  all_turrets_dead: 4,
+  interrupted: 130,
+};
+
+export type RunPhase = 'waiting' | 'running' | 'draining' | 'finished';
+
+/** A turret as shown in progress and summaries. */
+export interface TurretView {
+  uuid: string;
+  name: string;
+  status: ShownState;
+  canons: number;
+  protocol: string | null;
+  capabilities: string[];
+  /** accounting: results the turret says it sent; null without accounting. */
+  resultsSent: number | null;
+  resultsStored: number;
+  reason: string | null;
+}
+
+/** A progress event, emitted about once a second (and on each phase change). */
+export interface RunProgress {
+  phase: RunPhase;
+  /** Seconds since start was sent (0 while waiting). */
+  elapsed: number;
+  /** Seconds since the HQ bound its sockets. */
+  sinceBind: number;
+  runTime: number;
+  turrets: TurretView[];
+  /** Results stored so far. */
+  transactions: number;
+  /** Stored results with a non-empty error. */
+  errors: number;
+  /** Results per second over the last interval. */
+  rate: number;
+  rejects: number;
+}
+
+/** What a finished run produced. */
+export interface RunSummary {
+  outcome: Outcome;
+  exitCode: number;
+  /** One line saying why, e.g. `1 of 2 turrets joined within 60 s (min_turrets 2)`. */
+  message: string;
+  resultsDir: string;
+  dbPath: string;
+  transactions: number;
+  errors: number;
+  /** Results stored without turret_name (legacy canons). */
+  unattributed: number;
+  rejects: number;
+  turrets: TurretView[];
+  startedAt: number | null;
+  stoppedAt: number | null;
+  finishedAt: number;
+  /** accounting turrets whose stored count is short of their sent count, with how many are missing. */
+  missing: { name: string; uuid: string; sent: number; stored: number }[];
+}
+
+export interface TurretEvent {
+  kind: 'joined' | 'state' | 'lost' | 'started_late';
+  turret: TurretView;
+  previous: ShownState | null;
+}
+
+/** Events of a run. */
+export interface RunEvents {
+  progress: [RunProgress];
+  turret: [TurretEvent];
+  phase: [RunPhase];
+  /** A human-readable line (warnings, console_logging). */
+  log: [string];
+}
+
+export interface StartRunOptions {
+  /** The project directory (holding config.json). */
+  projectDir: string;
+  /** An already checked project; loaded from projectDir when absent. */
+  project?: Project;
+  /** Where results.sqlite goes; default `<project>/results/results_<timestamp>/` (a temp dir with `testing`). */
+  resultsDir?: string;
+  /** Aborting stops the run as `interrupted` (results kept). */
+  signal?: AbortSignal;
+  /** Bind free ports on hq_address instead of publish_port / rc_port (used by `oct run --local`). */
+  ephemeralPorts?: boolean;
+  /** Give up waiting for min_turrets after this long (default 60 s): outcome `no_turrets`. */
+  joinTimeoutMs?: number;
+  /** A turret not heard from for this long is marked lost (default 5 s, spec 8.7). */
+  lostAfterMs?: number;
+  /** status_request cadence (default 1 s). */
+  statusIntervalMs?: number;
+  /** Drain ends after this long without a result... (default 1.5 s) */
+  drainQuietMs?: number;
+  /** ...or after this long at most (default 20 s). */
+  maxDrainMs?: number;
+  /** Progress event cadence (default 1 s). */
+  progressIntervalMs?: number;
+  /** Context handed to every transaction (set_transaction_context msg); default `{}`. */
+  transactionContext?: Record<string, unknown>;
+}
+
+/** Thrown by startRun for a problem the user can fix (bad config, port in use): message is one line. */
+export class HqError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'HqError';
+  }
+}
