@@ -104,7 +104,7 @@ export class ResultPacker {
 }
 
 /** Row `i`'s error and custom_timers JSON. */
-export function packedTexts(p: PackedResults, i: number): [error: string, customTimers: string] {
+function packedTexts(p: PackedResults, i: number): [error: string, customTimers: string] {
   const start = i === 0 ? 0 : p.ends[i * 2 - 1]!;
   const errorEnd = p.ends[i * 2]!;
   return [p.text.slice(start, errorEnd), p.text.slice(errorEnd, p.ends[i * 2 + 1])];
