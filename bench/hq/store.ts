@@ -1,0 +1,95 @@
+/**
+ * The bare insert of the results store by page size: the same packed rows (as bench/hq/ingest.ts's
+ * json batches) inserted by ResultsStore into fresh files whose page size is fixed beforehand, in
+ * alternating rounds, timed until the file is closed (its WAL checkpointed). CPU is split into user
+ * and system time: with small pages the WAL frames' writes show as system time.
+ * Usage: node --import tsx bench/hq/store.ts [--rows N] [--rounds N] [--page-sizes 4096,16384]
+ * (after `npx nx run hq:build`). Bounded: a fixed number of rows and rounds.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ResultPacker, ResultsStore, type PackedResults } from '@oct/hq';
+
+const option = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const ROWS = Number(option('--rows', '1000000'));
+const ROUNDS = Number(option('--rounds', '5'));
+const PAGE_SIZES = option('--page-sizes', '4096,16384').split(',').map(Number);
+const INSERT_LIMIT = 5000;
+
+const t0 = Date.now() / 1000;
+const uuid = randomUUID();
+const packs: PackedResults[] = [];
+const packer = new ResultPacker(INSERT_LIMIT);
+for (let i = 0; i < ROWS; i++) {
+  packer.add({
+    turret_name: 'bench-0',
+    uuid,
+    elapsed: i / 1000,
+    epoch: t0 + i / 1000,
+    scriptrun_time: 0.001 + (i % 97) / 10_000,
+    error: i % 50 === 0 ? 'timeout' : '',
+    custom_timers: { login: 0.0005 + (i % 13) / 100_000 },
+    seq: null,
+  });
+  if (packer.length === INSERT_LIMIT) packs.push(packer.take()!);
+}
+const last = packer.take();
+if (last) packs.push(last);
+
+const dir = mkdtempSync(join(tmpdir(), 'oct-bench-store-'));
+const runs = new Map<number, { rate: number; user: number; sys: number }[]>();
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const pageSize of PAGE_SIZES) {
+      const path = join(dir, `${pageSize}-${round}.sqlite`);
+      // A file's page size is fixed once it has content: the schema's own page_size then does not apply.
+      const db = new Database(path);
+      db.pragma(`page_size = ${pageSize}`);
+      db.exec('CREATE TABLE bench_page_size (x)');
+      db.close();
+      const store = new ResultsStore(path, { insertLimit: INSERT_LIMIT });
+      const actual = store.db.pragma('page_size', { simple: true });
+      if (actual !== pageSize) throw new Error(`page size ${String(actual)}, not ${pageSize}`);
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      for (const pack of packs) store.insertPacked(pack);
+      store.close();
+      const seconds = (performance.now() - start) / 1000;
+      const { user, system } = process.cpuUsage(cpu);
+      const list = runs.get(pageSize) ?? [];
+      list.push({ rate: ROWS / seconds, user: user / ROWS, sys: system / ROWS });
+      runs.set(pageSize, list);
+      rmSync(path, { force: true });
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const thousands = (n: number): string => Math.round(n).toLocaleString('en');
+console.log(`${thousands(ROWS)} rows, insert_limit ${INSERT_LIMIT}, ${ROUNDS} alternating rounds: medians`);
+console.log('page size  rows/s     (min-max)            user µs/row  sys µs/row');
+for (const [pageSize, list] of runs) {
+  const rates = list.map((r) => r.rate);
+  const range = `(${thousands(Math.min(...rates))}-${thousands(Math.max(...rates))})`;
+  console.log(
+    `${String(pageSize).padEnd(10)} ${thousands(median(rates)).padStart(9)}  ${range.padEnd(19)}  ${median(
+      list.map((r) => r.user),
+    )
+      .toFixed(2)
+      .padStart(11)}  ${median(list.map((r) => r.sys))
+      .toFixed(2)
+      .padStart(10)}`,
+  );
+}
