@@ -10,7 +10,7 @@ import { query, tempProject } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'oct-store-test-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-void it('creates the fixed schema in WAL mode and stores results in insert_limit transactions', () => {
+void it('creates the fixed schema in WAL mode with 16 KiB pages and stores results in insert_limit transactions', () => {
   const path = join(dir, 'a.sqlite');
   const store = new ResultsStore(path, { insertLimit: 7 });
   const rows = Array.from({ length: 20 }, (_, i) => ({
@@ -27,6 +27,8 @@ void it('creates the fixed schema in WAL mode and stores results in insert_limit
   store.reject('not_json', 'frame is not JSON (spec 3.2)', new Uint8Array(REJECT_KEEP_BYTES + 10));
   const [during] = query<{ journal_mode: string }>(path, 'PRAGMA journal_mode');
   assert.equal(during!.journal_mode, 'wal', 'WAL while the run ingests');
+  const [page] = query<{ page_size: number }>(path, 'PRAGMA page_size');
+  assert.equal(page!.page_size, 16384, '16 KiB pages (schema.sql), set before WAL fixes them');
   store.close();
   const tables = query<{ name: string }>(
     path,
