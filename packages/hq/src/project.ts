@@ -5,7 +5,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { checkProjectConfig, checkTurretConfig, type ResolvedTurretConfig } from '@oct/protocol';
+import {
+  checkProjectConfig,
+  checkTurretConfig,
+  turretExtraConfig,
+  type ResolvedTurretConfig,
+} from '@oct/protocol';
 
 /**
  * A checked project config with its keys typed. (@oct/protocol's ResolvedProjectConfig is built with
@@ -33,7 +38,7 @@ export interface ProjectConfig {
 export interface ProjectTurret {
   /** Where it is declared, for messages: `config.json: turrets[0]` or the turret file path. */
   source: string;
-  /** The turret config, defaults applied, `extra_turret_config` merged in. */
+  /** The turret config, `extra_turret_config` merged over it (identity keys aside), defaults applied. */
   config: ResolvedTurretConfig;
   /** Absolute path of the transaction script. */
   scriptPath: string;
@@ -75,7 +80,11 @@ export function checkProject(dir: string, data: unknown, configPath = join(dir, 
   const errors: string[] = [];
   const warnings = [...checked.warnings];
   const turrets: ProjectTurret[] = [];
-  const extra = (config.extra_turret_config ?? {}) as Record<string, unknown>;
+  const { extra, warnings: extraWarnings } = turretExtraConfig(config.extra_turret_config ?? {}, source);
+  warnings.push(...extraWarnings);
+  // Keys the local runner sets (hq_*), that the HQ does not use, or that extra_turret_config sets:
+  // no default warning for them.
+  const quiet = ['hq_address', 'hq_publisher', 'hq_rc', 'extra_files', 'workers', ...Object.keys(extra)];
   config.turrets.forEach((entry, i) => {
     let raw: unknown = entry;
     let where = `${source}: turrets[${i}]`;
@@ -91,14 +100,24 @@ export function checkProject(dir: string, data: unknown, configPath = join(dir, 
       where = shown(file);
       base = dirname(file);
     }
-    const turret = checkTurretConfig(raw, where);
+    const own = checkTurretConfig(raw, where);
+    if (!own.ok) {
+      errors.push(...own.errors);
+      return;
+    }
+    // extra_turret_config goes over the turret's own keys (spec 9.2), as when packed: check the result.
+    const turret =
+      Object.keys(extra).length === 0
+        ? own
+        : checkTurretConfig(
+            { ...(raw as Record<string, unknown>), ...extra },
+            `${where} (with extra_turret_config)`,
+          );
     if (!turret.ok) {
       errors.push(...turret.errors);
       return;
     }
-    warnings.push(
-      ...turret.warnings.filter((w) => !/"(hq_address|hq_publisher|hq_rc|extra_files|workers)"/.test(w)),
-    );
+    warnings.push(...own.warnings.filter((w) => !quiet.some((key) => w.includes(`"${key}"`))));
     const scriptPath = resolve(base, turret.config.script);
     if (!existsSync(scriptPath)) {
       errors.push(
@@ -106,7 +125,7 @@ export function checkProject(dir: string, data: unknown, configPath = join(dir, 
       );
       return;
     }
-    turrets.push({ source: where, config: { ...extra, ...turret.config }, scriptPath });
+    turrets.push({ source: where, config: turret.config, scriptPath });
   });
   const names = new Map<string, number>();
   for (const t of turrets) names.set(t.config.name, (names.get(t.config.name) ?? 0) + 1);

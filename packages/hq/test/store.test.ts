@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import type { Result } from '@oct/protocol';
-import { ResultsStore, REJECT_KEEP_BYTES, checkProject, loadProject, dbPathFor } from '../src/index.js';
+import {
+  ResultsStore,
+  REJECT_KEEP_BYTES,
+  checkProject,
+  loadProject,
+  dbPathFor,
+  type ProjectLoad,
+  type ProjectTurret,
+} from '../src/index.js';
 import { query, tempProject } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oct-store-test-'));
@@ -135,6 +143,45 @@ void it('names the file and key of each project mistake, one line each', () => {
       assert.equal(good.project.turrets[0]!.scriptPath, join(p.dir, 'v_user.js'));
       assert.ok(good.project.warnings.some((w) => /^WARNING: .*"publish_port"/.test(w)));
     }
+  } finally {
+    p.cleanup();
+  }
+});
+
+void it("merges extra_turret_config over each turret's own keys, as packing does", () => {
+  const p = tempProject({ run_time: 1 });
+  const project = (extra: Record<string, unknown>): ProjectLoad =>
+    checkProject(p.dir, {
+      run_time: 1,
+      results_ts_interval: 1,
+      turrets: [
+        { name: 'a', canons: 1, script: 'v_user.js', think_time: 1 },
+        { name: 'b', canons: 2, script: 'v_user.js' },
+      ],
+      extra_turret_config: extra,
+    });
+  try {
+    const merged = project({ canons: 4, rampup: 2, think_time: 0.5, name: 'x', script: 'other.js' });
+    assert.ok(merged.ok, JSON.stringify(merged));
+    if (!merged.ok) return;
+    for (const [i, name] of ['a', 'b'].entries()) {
+      const turret: ProjectTurret = merged.project.turrets[i]!;
+      assert.equal(turret.config.name, name);
+      assert.equal(turret.config.canons, 4, `${name}: extra_turret_config.canons wins`);
+      assert.equal(turret.config.rampup, 2);
+      assert.equal(turret.config.think_time, 0.5);
+      assert.equal(turret.scriptPath, join(p.dir, 'v_user.js'));
+    }
+    const { warnings } = merged.project;
+    for (const key of ['name', 'script']) {
+      const said = warnings.filter((w) => w.includes(`extra_turret_config.${key} ignored`));
+      assert.equal(said.length, 1, `one WARNING for ${key}: ${warnings.join('\n')}`);
+    }
+    assert.ok(!warnings.some((w) => /optional key "rampup"/.test(w)), 'rampup is set by extra_turret_config');
+
+    const invalid = project({ canons: -1 });
+    assert.equal(invalid.ok, false);
+    if (!invalid.ok) assert.match(invalid.errors[0]!, /turrets\[0\] \(with extra_turret_config\): .*canons/);
   } finally {
     p.cleanup();
   }

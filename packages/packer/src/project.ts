@@ -5,15 +5,13 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkProjectConfig, checkTurretConfig, type TurretConfig } from '@oct/protocol';
+import { checkProjectConfig, checkTurretConfig, turretExtraConfig, type TurretConfig } from '@oct/protocol';
 import { PackError } from './errors.js';
 import { filesAt, packedPathOf, resolveInProject, type PackedFile } from './paths.js';
 import { requirementsToDependencies } from './requirements.js';
 
 /** Keys the packer sets from the project: warnings about their defaults would only mislead. */
 const FILLED_KEYS = ['hq_address', 'hq_publisher', 'hq_rc'];
-/** Keys that say what the package holds: extra_turret_config may not change them. */
-const PROTECTED_KEYS = ['name', 'script', 'extra_files'];
 /** Files the packer writes at the package root. */
 const GENERATED_FILES = ['package.json', 'start.js', 'turret.json'];
 
@@ -74,11 +72,14 @@ export async function planProject(projectDir: string): Promise<ProjectPlan> {
   const warnings = [...checked.warnings];
   const requirements = requirementsToDependencies(config.turrets_requirements, configSource);
 
+  const { extra, warnings: extraWarnings } = turretExtraConfig(config.extra_turret_config, configSource);
+  warnings.push(...extraWarnings);
+
   const turrets: TurretPlan[] = [];
   const errors: string[] = [];
   for (const [index, entry] of config.turrets.entries()) {
     try {
-      turrets.push(await planTurret(projectDir, configSource, config, entry, index, warnings));
+      turrets.push(await planTurret(projectDir, configSource, config, extra, entry, index, warnings));
     } catch (err) {
       if (!(err instanceof PackError)) throw err;
       errors.push(...err.errors);
@@ -92,6 +93,7 @@ async function planTurret(
   projectDir: string,
   configSource: string,
   project: PackedProjectConfig,
+  extra: Readonly<Record<string, unknown>>,
   entry: unknown,
   index: number,
   warnings: string[],
@@ -111,18 +113,12 @@ async function planTurret(
   }
   const first = checkTurretConfig(raw, source);
   if (!first.ok) throw new PackError(first.errors);
-  warnings.push(...first.warnings.filter((w) => !FILLED_KEYS.some((k) => w.includes(`"${k}"`))));
+  // No default warning for a key that the packer or extra_turret_config sets.
+  const setLater = [...FILLED_KEYS, ...Object.keys(extra)];
+  warnings.push(...first.warnings.filter((w) => !setLater.some((k) => w.includes(`"${k}"`))));
 
   // The turret is pointed at this project's HQ; extra_turret_config comes last so that it can say
   // where turrets reach the HQ when that differs from the address it binds (e.g. 0.0.0.0).
-  const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(project.extra_turret_config)) {
-    if (PROTECTED_KEYS.includes(key)) {
-      warnings.push(
-        `WARNING: ${configSource}: extra_turret_config.${key} ignored (it cannot change what a turret packs)`,
-      );
-    } else extra[key] = value;
-  }
   const merged = {
     ...(raw as Record<string, unknown>),
     hq_address: project.hq_address,

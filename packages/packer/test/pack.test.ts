@@ -131,6 +131,59 @@ void describe('packTurrets', () => {
   });
 });
 
+void describe('extra_turret_config', () => {
+  void it("wins over each turret's own keys but name, script and extra_files, one WARNING per ignored key", async () => {
+    const project = await makeProject({
+      extra_turret_config: {
+        canons: 7,
+        hq_address: 'hq.example.org',
+        think_time: 0.5,
+        name: 'renamed',
+        script: 'other.js',
+        extra_files: [],
+      },
+    });
+    const lines: string[] = [];
+    try {
+      const archives = await packTurrets(project.dir, { log: (l) => lines.push(l) });
+      const nav = entryJson(await readArchive(archives[0] ?? ''), 'turret.json');
+      const checkout = entryJson(await readArchive(archives[1] ?? ''), 'turret.json');
+      for (const [turret, name] of [
+        [nav, 'navigation'],
+        [checkout, 'checkout'],
+      ] as const) {
+        assert.equal(turret.name, name);
+        assert.equal(turret.canons, 7, `${name}: extra_turret_config.canons over the turret's own`);
+        assert.equal(turret.hq_address, 'hq.example.org');
+        assert.equal(turret.think_time, 0.5);
+        assert.equal(turret.script, 'v_user.js');
+        assert.deepEqual(turret.extra_files, ['data/users.csv']);
+      }
+      for (const key of ['name', 'script', 'extra_files']) {
+        const said = lines.filter((l) => l.includes(`extra_turret_config.${key} ignored`));
+        assert.equal(said.length, 1, `one WARNING for ${key} in:\n${lines.join('\n')}`);
+        assert.match(said[0]!, /^WARNING: .*config\.json: /);
+      }
+      assert.ok(!lines.some((l) => /optional key "canons"/.test(l)), 'no default warning for canons');
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  void it('is checked merged: a value that makes a turret invalid names the turret', async () => {
+    const project = await makeProject({ extra_turret_config: { canons: -1 } });
+    try {
+      await assert.rejects(packTurrets(project.dir, {}), (err: unknown) => {
+        assert.ok(err instanceof PackError);
+        assert.match(err.message, /turrets\[0\] \(with extra_turret_config\): .*canons/);
+        return true;
+      });
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 void describe('archive and package names', () => {
   void it('keeps simple names and replaces unsafe characters', () => {
     assert.equal(archiveName('navigation'), 'navigation.tgz');

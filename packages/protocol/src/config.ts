@@ -116,3 +116,29 @@ export function checkTurretConfig(
     } as ResolvedTurretConfig,
   };
 }
+
+/** Keys that say which turret an entry is and what it runs: `extra_turret_config` cannot change them. */
+const TURRET_IDENTITY_KEYS: readonly string[] = ['name', 'script', 'extra_files'];
+
+/**
+ * What of a project's `extra_turret_config` goes over each turret's own config (spec 9.2). It is
+ * merged last, as OCT did (`turret.update(extra_turret_config)`), so its keys win over the turret's,
+ * except the identity keys: each of those is left out with one WARNING. `source` names the project
+ * config file. The HQ (local runs) and the packer both merge through this, so a turret runs the same
+ * config whether started by `oct run --local` or packed.
+ */
+export function turretExtraConfig(
+  extra: Readonly<Record<string, unknown>>,
+  source = 'config.json',
+): { extra: Record<string, unknown>; warnings: string[] } {
+  const applied: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  for (const [key, value] of Object.entries(extra)) {
+    if (TURRET_IDENTITY_KEYS.includes(key)) {
+      warnings.push(
+        `WARNING: ${source}: extra_turret_config.${key} ignored (set it on each turret: it says which turret this is and what it runs)`,
+      );
+    } else applied[key] = value;
+  }
+  return { extra: applied, warnings };
+}

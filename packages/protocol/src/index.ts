@@ -38,6 +38,7 @@ export { decodeProtobufBatch } from './protobuf.js';
 export {
   checkProjectConfig,
   checkTurretConfig,
+  turretExtraConfig,
   type ConfigCheck,
   type ResolvedProjectConfig,
   type ResolvedTurretConfig,

@@ -2,7 +2,7 @@
 // naming the file, key and clause; one WARNING per optional key left to its default.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkProjectConfig, checkTurretConfig } from '../src/index.js';
+import { checkProjectConfig, checkTurretConfig, turretExtraConfig } from '../src/index.js';
 
 void describe('checkProjectConfig', () => {
   void it('lists every mistake at once, each naming file, key, clause and value', () => {
@@ -92,5 +92,30 @@ void describe('checkTurretConfig', () => {
     const check = checkTurretConfig({ name: 'a', script: 's.js' }, 't.json');
     assert.ok(!check.ok);
     assert.deepEqual(check.errors, ['t.json: turret.canons is required (spec 9.1)']);
+  });
+});
+
+void describe('turretExtraConfig', () => {
+  void it('keeps every key but the identity keys, each of those named once in a WARNING', () => {
+    const { extra, warnings } = turretExtraConfig(
+      {
+        canons: 4,
+        hq_address: 'hq.example.org',
+        think_time: 0.5,
+        name: 'x',
+        script: 'y.js',
+        extra_files: [],
+      },
+      'proj/config.json',
+    );
+    assert.deepEqual(extra, { canons: 4, hq_address: 'hq.example.org', think_time: 0.5 });
+    assert.equal(warnings.length, 3);
+    for (const [i, key] of ['name', 'script', 'extra_files'].entries()) {
+      assert.match(
+        warnings[i]!,
+        new RegExp(`^WARNING: proj/config\\.json: extra_turret_config\\.${key} ignored`),
+      );
+    }
+    assert.deepEqual(turretExtraConfig({}, 'c.json'), { extra: {}, warnings: [] });
   });
 });

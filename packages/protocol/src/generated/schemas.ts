@@ -379,7 +379,7 @@ export const ConfigSchema = {
       "default": []
     },
     "extra_turret_config": {
-      "description": "Keys merged into every turret's config.",
+      "description": "Keys merged over every turret's config, last (as OCT did): they win over the turret's own keys, except `name`, `script` and `extra_files`, which say which turret it is and what it runs and are ignored with a warning. The merged config must still be a valid turret config (9.1).",
       "type": "object",
       "default": {}
     },

@@ -169,7 +169,7 @@ export interface ProjectConfig {
    */
   turrets_requirements?: string[];
   /**
-   * Keys merged into every turret's config.
+   * Keys merged over every turret's config, last (as OCT did): they win over the turret's own keys, except `name`, `script` and `extra_files`, which say which turret it is and what it runs and are ignored with a warning. The merged config must still be a valid turret config (9.1).
    */
   extra_turret_config?: {
     [k: string]: unknown;
