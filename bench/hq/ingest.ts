@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as zmq from 'zeromq';
 import { IngestThread, ResultPacker, ResultsStore, pumpFrames, type PackedResults } from '@oct/hq';
 import type { Result } from '@oct/protocol';
+import { median, thousands } from './common.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -229,12 +230,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const thousands = (n: number): string => Math.round(n).toLocaleString('en');
 console.log(
   `senders ${SENDERS}, insert_limit ${INSERT_LIMIT}, batch ${BATCH}, ${REPEAT} run(s) per phase: medians`,
 );

@@ -9,20 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { ResultPacker, timersJson, type PackedResults } from '@oct/hq';
 import type { Result } from '@oct/protocol';
+import { benchResult } from './common.js';
 
 const ROWS = 4096;
 const uuid = randomUUID();
 const t0 = Date.now() / 1000;
-const rows: Result[] = Array.from({ length: ROWS }, (_, i) => ({
-  turret_name: 'bench-0',
-  uuid,
-  elapsed: i / 1000,
-  epoch: t0 + i / 1000,
-  scriptrun_time: 0.001 + (i % 97) / 10_000,
-  error: i % 50 === 0 ? 'timeout' : '',
-  custom_timers: { login: 0.0005 + (i % 13) / 100_000 },
-  seq: i,
-}));
+const rows: Result[] = Array.from({ length: ROWS }, (_, i) => benchResult(i, t0, uuid, i));
 
 /** Microseconds per row of `fn`, which handles all ROWS rows, best of 5 rounds of `reps` calls. */
 function perRow(fn: () => unknown, reps = 100): number {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ResultPacker, ResultsStore, type PackedResults } from '@oct/hq';
+import { benchResult, median, thousands } from './common.js';
 
 const option = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -27,16 +28,7 @@ const uuid = randomUUID();
 const packs: PackedResults[] = [];
 const packer = new ResultPacker(INSERT_LIMIT);
 for (let i = 0; i < ROWS; i++) {
-  packer.add({
-    turret_name: 'bench-0',
-    uuid,
-    elapsed: i / 1000,
-    epoch: t0 + i / 1000,
-    scriptrun_time: 0.001 + (i % 97) / 10_000,
-    error: i % 50 === 0 ? 'timeout' : '',
-    custom_timers: { login: 0.0005 + (i % 13) / 100_000 },
-    seq: null,
-  });
+  packer.add(benchResult(i, t0, uuid));
   if (packer.length === INSERT_LIMIT) packs.push(packer.take()!);
 }
 const last = packer.take();
@@ -72,12 +64,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const thousands = (n: number): string => Math.round(n).toLocaleString('en');
 console.log(`${thousands(ROWS)} rows, insert_limit ${INSERT_LIMIT}, ${ROUNDS} alternating rounds: medians`);
 console.log('page size  rows/s     (min-max)            user µs/row  sys µs/row');
 for (const [pageSize, list] of runs) {
