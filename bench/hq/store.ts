@@ -4,6 +4,7 @@
  * alternating rounds, timed until the file is closed (its WAL checkpointed). CPU is split into user
  * and system time: with small pages the WAL frames' writes show as system time.
  * Usage: node --import tsx bench/hq/store.ts [--rows N] [--rounds N] [--page-sizes 4096,16384]
+ *   [--insert-limit N] (rows per transaction, as results_database.insert_limit; default 5000)
  * (after `npx nx run hq:build`). Bounded: a fixed number of rows and rounds.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,7 +22,7 @@ const option = (name: string, fallback: string): string => {
 const ROWS = Number(option('--rows', '1000000'));
 const ROUNDS = Number(option('--rounds', '5'));
 const PAGE_SIZES = option('--page-sizes', '4096,16384').split(',').map(Number);
-const INSERT_LIMIT = 5000;
+const INSERT_LIMIT = Number(option('--insert-limit', '5000'));
 
 const t0 = Date.now() / 1000;
 const uuid = randomUUID();

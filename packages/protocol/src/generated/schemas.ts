@@ -394,7 +394,7 @@ export const ConfigSchema = {
           "default": "default"
         },
         "insert_limit": {
-          "description": "Results per insert transaction.",
+          "description": "Results per insert transaction. Each transaction is one commit to the results file, so larger values suit higher result rates.",
           "type": "integer",
           "minimum": 1,
           "default": 150

@@ -183,7 +183,7 @@ export interface ProjectConfig {
      */
     db_uri?: string;
     /**
-     * Results per insert transaction.
+     * Results per insert transaction. Each transaction is one commit to the results file, so larger values suit higher result rates.
      */
     insert_limit?: number;
     [k: string]: unknown;
