@@ -4,8 +4,9 @@
 -- Times are Unix epoch seconds (REAL).
 
 -- 16 KiB pages (SQLite's default is 4 KiB): a quarter of the pages and WAL frames to write per row,
--- about 1.15x the insert rate and half the system time (bench/hq). Set before the first table, as a
--- file's page size is fixed once it has content (and cannot change in WAL mode).
+-- about 1.15x the insert rate and half the system time in large transactions (bench/hq; the same at
+-- insert_limit 150). Set before the first table, as a file's page size is fixed once it has content
+-- (and cannot change in WAL mode).
 PRAGMA page_size = 16384;
 PRAGMA journal_mode = WAL;
 
