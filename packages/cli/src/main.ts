@@ -27,7 +27,7 @@ function seconds(value: string): number {
 interface PackerModule {
   packTurrets(
     projectDir: string,
-    options: { outDir?: string; log?: (line: string) => void },
+    options: { outDir?: string; log?: (line: string) => void; bundle?: boolean },
   ): Promise<string[]>;
 }
 
@@ -112,13 +112,18 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('pack each project turret as an npm-installable archive')
     .argument('<project>', 'project directory')
     .option('-o, --out <dir>', 'directory of the archives (default: the project directory)')
-    .action(async (project: string, opts: { out?: string }) => {
+    .option(
+      '--bundle',
+      'carry the whole runtime in each package (npm install --offline on a firing machine of the same OS and CPU)',
+    )
+    .action(async (project: string, opts: { out?: string; bundle?: boolean }) => {
       const packer = await load<PackerModule>('@oct/packer', 'the packer (@oct/packer)');
       try {
         // The packer logs each archive it creates ("Archive <file> created").
         await packer.packTurrets(resolve(project), {
           outDir: opts.out ? resolve(opts.out) : undefined,
           log: io.out,
+          bundle: opts.bundle,
         });
         setCode(EXIT.ok);
       } catch (e) {

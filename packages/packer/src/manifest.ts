@@ -1,7 +1,7 @@
 /**
  * The generated files of a turret package: `package.json` (a private npm package that depends on
- * the reference turret) and `start.js` (its bin, which runs `oct-turret start --config` on the
- * packed turret.json).
+ * the reference turret), `start.cjs` (its bin, which runs `oct-turret start --config` on the packed
+ * turret.json) and, in a bundled package, `oct-turret.cjs` (the bundled turret's own command).
  */
 
 /** Lower-case, URL-safe slug of a turret name, for npm package and bin names. */
@@ -28,29 +28,49 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** How a package is written: the module type of its scripts, and whether it carries its runtime. */
+export interface ManifestOptions {
+  /** The package's `"type"`: what the script was in the project (see module-type.ts). */
+  type: 'module' | 'commonjs';
+  /** Dependencies travel inside the package (`bundleDependencies`), with an `oct-turret` bin. */
+  bundle: boolean;
+}
+
 /** The package.json text of a packed turret. */
-export function packageJson(turretName: string, dependencies: Readonly<Record<string, string>>): string {
+export function packageJson(
+  turretName: string,
+  dependencies: Readonly<Record<string, string>>,
+  options: ManifestOptions,
+): string {
+  const sorted = sortedRecord(dependencies);
   const manifest = {
     name: packageName(turretName),
     version: '1.0.0',
     private: true,
     description: `OCT turret "${turretName}", packed by oct pack-turrets`,
-    bin: { [binName(turretName)]: 'start.js' },
-    scripts: { start: 'node start.js' },
+    type: options.type,
+    // Bundled, @oct/turret sits inside this package, where npm links no bin: expose its command here.
+    bin: {
+      [binName(turretName)]: 'start.cjs',
+      ...(options.bundle ? { 'oct-turret': 'oct-turret.cjs' } : {}),
+    },
+    scripts: { start: 'node start.cjs' },
     engines: { node: '>=20.19' },
-    dependencies: sortedRecord(dependencies),
+    dependencies: sorted,
+    ...(options.bundle ? { bundleDependencies: Object.keys(sorted) } : {}),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /**
- * start.js: CommonJS on purpose (the package sets no "type", so the user's script keeps the module
- * semantics it had in the project). It finds @oct/turret the way Node does (node_modules of this
- * directory and its parents; the package's exports do not expose package.json to require.resolve),
- * then runs the turret's CLI in this process, so signals and the exit code are the turret's own.
+ * The bins of a packed turret, CommonJS whatever the package's "type" (hence `.cjs`). They find
+ * @oct/turret the way Node does (node_modules of this directory and its parents; its exports do not
+ * expose package.json to require.resolve), then run the turret's CLI in this process, so signals and
+ * the exit code are the turret's own. `start.cjs` adds `start --config <its directory>/turret.json`.
  */
-export const START_JS = `#!/usr/bin/env node
-// Starts this packed OCT turret: oct-turret start --config <this directory>/turret.json [args...]
+function turretLauncher(comment: string, args: string): string {
+  return `#!/usr/bin/env node
+// ${comment}
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -73,9 +93,19 @@ if (cli === undefined) {
   console.error('ERROR: @oct/turret (its oct-turret command) is not installed beside ' + __dirname + ': run npm install');
   process.exit(1);
 }
-process.argv = [process.argv[0], cli, 'start', '--config', path.join(__dirname, 'turret.json'), ...process.argv.slice(2)];
+process.argv = [process.argv[0], cli, ${args}...process.argv.slice(2)];
 import(pathToFileURL(cli).href).catch((err) => {
   console.error('ERROR: cannot start the turret: ' + (err && err.message ? err.message : String(err)));
   process.exit(1);
 });
 `;
+}
+
+/** start.cjs: oct-turret start --config <this directory>/turret.json [args...] */
+export const START_JS = turretLauncher(
+  'Starts this packed OCT turret: oct-turret start --config <this directory>/turret.json [args...]',
+  "'start', '--config', path.join(__dirname, 'turret.json'), ",
+);
+
+/** oct-turret.cjs (bundled packages): the bundled reference turret's command, e.g. start --tar. */
+export const OCT_TURRET_JS = turretLauncher('oct-turret, from the runtime bundled in this package', '');

@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { writeArchive, type ArchiveEntry } from './archive.js';
 import { PackError } from './errors.js';
-import { START_JS, packageJson, slug } from './manifest.js';
+import { installRuntime, type BundledRuntime } from './bundle.js';
+import { OCT_TURRET_JS, START_JS, packageJson, slug } from './manifest.js';
+import { moduleTypeOf } from './module-type.js';
 import { planProject } from './project.js';
 import { turretVersionRange } from './turret-version.js';
 
@@ -15,6 +17,12 @@ export interface PackOptions {
   outDir?: string;
   /** Receives each output line (`WARNING: ...`, `Added <file>`, `Archive <file> created`). */
   log?: (line: string) => void;
+  /**
+   * Carry the whole runtime inside each package (installed once with npm from this machine's
+   * registry), for firing machines without one. Such a package holds native binaries: install it
+   * on the OS and CPU architecture that packed it.
+   */
+  bundle?: boolean;
 }
 
 /** The archive file name of a turret, e.g. `navigation.tgz` (unsafe characters replaced by `-`). */
@@ -51,27 +59,50 @@ export async function packTurrets(projectDir: string, options: PackOptions = {})
   }
 
   const dependencies = { '@oct/turret': turretVersionRange(), ...plan.requirements };
+  let runtime: BundledRuntime | undefined;
+  if (options.bundle) {
+    log(`Installing the runtime to bundle: ${Object.keys(dependencies).join(', ')}`);
+    runtime = await installRuntime(dependencies);
+  }
   const written: string[] = [];
-  for (const turret of plan.turrets) {
-    const entries: ArchiveEntry[] = [
-      ...turret.files.map((f) => ({ packedPath: f.packedPath, source: f.source })),
-      { packedPath: 'turret.json', content: `${JSON.stringify(turret.turretConfig, null, 2)}\n` },
-      { packedPath: 'package.json', content: packageJson(turret.name, dependencies) },
-      { packedPath: 'start.js', content: START_JS, executable: true },
-    ];
-    const destination = path.join(outDir, archiveName(turret.name));
-    let packed: string[];
-    try {
-      packed = await writeArchive(destination, entries);
-    } catch (err) {
-      // A file that vanished since the checks, a full disk, an unwritable outDir: still one line.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === undefined) throw err;
-      throw new PackError(`${destination}: cannot write the archive (${(err as Error).message})`);
+  try {
+    for (const turret of plan.turrets) {
+      const manifest = { type: await moduleTypeOf(turret.scriptSource), bundle: runtime !== undefined };
+      const entries: ArchiveEntry[] = [
+        ...turret.files.map((f) => ({ packedPath: f.packedPath, source: f.source })),
+        { packedPath: 'turret.json', content: `${JSON.stringify(turret.turretConfig, null, 2)}\n` },
+        { packedPath: 'package.json', content: packageJson(turret.name, dependencies, manifest) },
+        { packedPath: 'start.cjs', content: START_JS, executable: true },
+        ...(runtime ? [{ packedPath: 'oct-turret.cjs', content: OCT_TURRET_JS, executable: true }] : []),
+        ...(runtime?.entries ?? []),
+      ];
+      const destination = path.join(outDir, archiveName(turret.name));
+      written.push(await writePackage(destination, entries, log));
     }
-    for (const file of packed) log(`Added ${file}`);
-    log(`Archive ${destination} created`);
-    written.push(destination);
+  } finally {
+    await runtime?.cleanup();
   }
   return written;
+}
+
+/** Writes one archive and logs its files (the bundled runtime as one line: it has thousands). */
+async function writePackage(
+  destination: string,
+  entries: ArchiveEntry[],
+  log: (line: string) => void,
+): Promise<string> {
+  let packed: string[];
+  try {
+    packed = await writeArchive(destination, entries);
+  } catch (err) {
+    // A file that vanished since the checks, a full disk, an unwritable outDir: still one line.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new PackError(`${destination}: cannot write the archive (${(err as Error).message})`);
+  }
+  const runtime = packed.filter((f) => f.startsWith('node_modules/'));
+  for (const file of packed) if (!file.startsWith('node_modules/')) log(`Added ${file}`);
+  if (runtime.length > 0) log(`Added node_modules/ (${runtime.length} files: the bundled runtime)`);
+  log(`Archive ${destination} created`);
+  return destination;
 }

@@ -13,7 +13,7 @@ import { requirementsToDependencies } from './requirements.js';
 /** Keys the packer sets from the project: warnings about their defaults would only mislead. */
 const FILLED_KEYS = ['hq_address', 'hq_publisher', 'hq_rc'];
 /** Files the packer writes at the package root. */
-const GENERATED_FILES = ['package.json', 'start.js', 'turret.json'];
+const GENERATED_FILES = ['package.json', 'start.cjs', 'oct-turret.cjs', 'turret.json'];
 
 /** Everything needed to write one turret package. */
 export interface TurretPlan {
@@ -22,6 +22,8 @@ export interface TurretPlan {
   turretConfig: Record<string, unknown>;
   /** The script and extra files, by packed path. */
   files: PackedFile[];
+  /** The script in the project (absolute), whose module type the package declares. */
+  scriptSource: string;
 }
 
 /**
@@ -158,5 +160,6 @@ async function planTurret(
     name: turret.name,
     turretConfig: { ...turret, script: scriptPacked, extra_files: extraPacked },
     files: [...unique.values()],
+    scriptSource: script,
   };
 }

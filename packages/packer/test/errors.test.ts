@@ -136,6 +136,36 @@ void describe('missing keys and files', () => {
     }
   });
 
+  void it('--bundle: says in a few lines that npm could not install the runtime, and writes nothing', async () => {
+    const project = await makeProject();
+    const saved = { ...process.env };
+    // No registry answers on port 9 of loopback, and an empty cache has nothing to offer instead.
+    process.env.npm_config_registry = 'http://127.0.0.1:9/';
+    process.env.npm_config_cache = path.join(project.root, 'empty-cache');
+    process.env.npm_config_fetch_retries = '0';
+    process.env.npm_config_userconfig = path.join(project.root, 'no-npmrc');
+    try {
+      const err = await packTurrets(project.dir, { bundle: true }).then(
+        () => assert.fail('packed without a runtime'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof PackError, String(err));
+      assert.match(
+        err.errors[0] ?? '',
+        /^--bundle: npm install @oct\/turret@\^\d+\.\d+\.\d+ undici@\^7 @scope\/pkg@1\.2\.3 failed \(npm exit code \d+\)$/,
+      );
+      assert.ok(
+        err.errors.slice(1).some((l) => /^npm error .*(ECONNREFUSED|127\.0\.0\.1:9)/.test(l)),
+        err.message,
+      );
+      const left = (await readdir(project.dir)).filter((n) => /\.(tgz|tmp)$/.test(n));
+      assert.deepEqual(left, []);
+    } finally {
+      process.env = saved;
+      await project.cleanup();
+    }
+  });
+
   void it('removes the temporary file when writing an archive fails', async () => {
     const project = await makeProject();
     try {

@@ -34,7 +34,7 @@ void describe('packTurrets', () => {
         [
           'package/data/users.csv',
           'package/package.json',
-          'package/start.js',
+          'package/start.cjs',
           'package/turret.json',
           'package/v_user.js',
         ],
@@ -42,7 +42,7 @@ void describe('packTurrets', () => {
       for (const e of entries) {
         assert.equal(e.type, 'File');
         assert.equal(e.mtime?.getTime(), NPM_MTIME.getTime(), e.path);
-        assert.equal(e.mode, e.path === 'package/start.js' ? 0o755 : 0o644, e.path);
+        assert.equal(e.mode, e.path === 'package/start.cjs' ? 0o755 : 0o644, e.path);
         assert.ok(e.uid === undefined || e.uid === 0, `${e.path} uid ${String(e.uid)}`);
       }
       const byPath = new Map<string, ArchiveFile>(entries.map((e) => [e.path, e]));
@@ -90,12 +90,15 @@ void describe('packTurrets', () => {
     assert.equal(manifest.name, 'oct-turret-navigation');
     assert.equal(manifest.version, '1.0.0');
     assert.equal(manifest.private, true);
-    assert.deepEqual(manifest.bin, { 'start-navigation': 'start.js' });
-    assert.deepEqual(manifest.scripts, { start: 'node start.js' });
+    assert.deepEqual(manifest.bin, { 'start-navigation': 'start.cjs' });
+    assert.deepEqual(manifest.scripts, { start: 'node start.cjs' });
+    // The project has no package.json and the script is an ES module: the package says so.
+    assert.equal(manifest.type, 'module');
+    assert.equal(manifest.bundleDependencies, undefined);
   });
 
-  void it('ships a start.js that runs oct-turret start --config on its own turret.json', async () => {
-    const start = (await readArchive(archives[0] ?? '')).find((e) => e.path === 'package/start.js');
+  void it('ships a start.cjs that runs oct-turret start --config on its own turret.json', async () => {
+    const start = (await readArchive(archives[0] ?? '')).find((e) => e.path === 'package/start.cjs');
     const text = start?.content.toString() ?? '';
     assert.match(text, /^#!\/usr\/bin\/env node/);
     assert.match(text, /'start', '--config', path\.join\(__dirname, 'turret\.json'\)/);
@@ -109,7 +112,7 @@ void describe('packTurrets', () => {
     assert.deepEqual(navigation, [
       'Added data/users.csv',
       'Added package.json',
-      'Added start.js',
+      'Added start.cjs',
       'Added turret.json',
       'Added v_user.js',
       `Archive ${path.join(project.dir, 'navigation.tgz')} created`,
@@ -199,7 +202,7 @@ void describe('archive and package names', () => {
       assert.equal(path.basename(file ?? ''), 'My-Turret-1.tgz');
       const manifest = entryJson(await readArchive(file ?? ''), 'package.json');
       assert.equal(manifest.name, 'oct-turret-my-turret-1');
-      assert.deepEqual(manifest.bin, { 'start-my-turret-1': 'start.js' });
+      assert.deepEqual(manifest.bin, { 'start-my-turret-1': 'start.cjs' });
     } finally {
       await project.cleanup();
     }
@@ -249,7 +252,7 @@ void describe('extra directories', () => {
           'package/data/link.js',
           'package/data/users.csv',
           'package/package.json',
-          'package/start.js',
+          'package/start.cjs',
           'package/turret.json',
           'package/v_user.js',
         ],

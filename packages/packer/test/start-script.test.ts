@@ -1,7 +1,7 @@
 /**
- * start.js, the bin of a packed turret, on its own: laid out as npm installs it, beside a stand-in
+ * start.cjs, the bin of a packed turret, on its own: laid out as npm installs it, beside a stand-in
  * @oct/turret whose oct-turret bin only reports its arguments. (The real turret is exercised by
- * install.e2e.test.ts; this checks how start.js finds and calls it, even where that cannot run.)
+ * install.e2e.test.ts; this checks how start.cjs finds and calls it, even where that cannot run.)
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ import { makeProject } from './helpers.js';
 
 const run = promisify(execFile);
 
-void describe('start.js', () => {
+void describe('start.cjs', () => {
   void it('runs the oct-turret bin of the installed @oct/turret with start --config <its dir>/turret.json', async () => {
     const project = await makeProject({ turrets: [{ name: 'navigation', canons: 1, script: 'v_user.js' }] });
     try {
@@ -24,7 +24,7 @@ void describe('start.js', () => {
       const installed = path.join(modules, 'oct-turret-navigation');
       await mkdir(installed, { recursive: true });
       await extract({ file: archive ?? '', cwd: installed, strip: 1 });
-      const startJs = path.join(installed, 'start.js');
+      const startJs = path.join(installed, 'start.cjs');
 
       // Without @oct/turret: a one-line error, exit code 1.
       await assert.rejects(run(process.execPath, [startJs]), (err: { code?: number; stderr?: string }) => {
