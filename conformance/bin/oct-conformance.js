@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/bin.js', import.meta.url);
 if (!existsSync(cli)) {
-  process.stderr.write('oct-conformance: the package is not built (dist/bin.js missing): run npm run build\n');
+  process.stderr.write(
+    'oct-conformance: the package is not built (dist/bin.js missing): run npm run build\n',
+  );
   process.exit(1);
 }
 await import(cli.href);
