@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadRawSchemas, repoRoot, specDir } from './helpers.js';
 
-const PAGES = ['index', 'protocol', 'messages', 'write-a-turret'];
+const PAGES = ['index', 'protocol', 'messages', 'write-a-turret', 'user-guide'];
 
 void describe('docs build', () => {
   const out = mkdtempSync(join(tmpdir(), 'oct-docs-'));
