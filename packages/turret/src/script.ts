@@ -53,7 +53,7 @@ function adapt(mod: Record<string, unknown>, file: string): TransactionFactory {
     mod.default !== null && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : {};
   const cls = mod.Transaction ?? nested.Transaction;
   if (typeof cls === 'function') return classFactory(cls as TransactionClass);
-  const fn = mod.default ?? nested.default;
+  const fn = typeof mod.default === 'function' ? mod.default : nested.default;
   if (typeof fn === 'function') {
     if (isClass(fn)) return classFactory(fn as TransactionClass);
     return functionFactory(fn as TransactionFunction);
