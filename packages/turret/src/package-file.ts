@@ -3,10 +3,9 @@
  * and the turret config at `package/turret.json`. Entries that could write outside the target
  * directory (absolute paths, `..`, links pointing out) make the whole package refused.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, posix } from 'node:path';
 import * as tar from 'tar';
 import { UsageError } from './config-file.js';
 
@@ -62,22 +61,5 @@ export async function extractPackage(tgz: string): Promise<ExtractedPackage> {
     cleanup();
     throw new UsageError([`${tgz}: cannot extract the turret package: ${(e as Error).message}`]);
   }
-  linkSelf(root);
   return { dir: join(root, 'package'), configFile: join(root, 'package', 'turret.json'), cleanup };
-}
-
-/**
- * Scripts import `timed` from '@oct/turret': when the package does not bring its own copy, make this
- * one resolvable from the extraction directory (Node's ESM resolution ignores NODE_PATH).
- */
-function linkSelf(root: string): void {
-  if (existsSync(join(root, 'package', 'node_modules', '@oct', 'turret'))) return;
-  const self = dirname(dirname(fileURLToPath(import.meta.url))); // dist/.. or src/..
-  const scope = join(root, 'node_modules', '@oct');
-  try {
-    mkdirSync(scope, { recursive: true });
-    symlinkSync(self, join(scope, 'turret'), 'dir');
-  } catch {
-    // Best effort: a script that does not import @oct/turret does not need it.
-  }
 }

@@ -5,6 +5,7 @@
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResolvedTurretConfig } from '@oct/protocol';
+import { makeSelfResolvable } from './self-resolve.js';
 import type {
   CustomTimers,
   TransactionClass,
@@ -34,6 +35,7 @@ const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 /** Imports the script at absolute path `file`; TypeScript goes through tsx. Throws a one-line Error. */
 export async function loadScript(file: string): Promise<TransactionFactory> {
   let mod: Record<string, unknown>;
+  makeSelfResolvable(); // scripts import '@oct/turret' wherever they are
   try {
     if (TS_EXTENSIONS.has(extname(file))) {
       const { tsImport } = await import('tsx/esm/api');
