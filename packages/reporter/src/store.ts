@@ -74,7 +74,14 @@ export function openResultsFile(dbPath: string): ResultsFile {
   try {
     db = new Database(dbPath, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new ReportError(`${dbPath}: cannot open as SQLite: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // An unbuilt better-sqlite3 lists every path it tried: say what to run instead.
+    if (/Could not locate the bindings file/.test(message))
+      throw new ReportError(
+        'better-sqlite3 has no native module (npm did not run or finish its install script): run ' +
+          '`npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3` where OCT is installed',
+      );
+    throw new ReportError(`${dbPath}: cannot open as SQLite: ${message}`);
   }
   try {
     const tables = new Map<string, Set<string>>();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { explainOpenError } from './native.js';
 import type { Result } from '@oct/protocol';
 import { NUMS, ResultPacker, packedLength, type PackedResults } from '../result-columns.js';
 
@@ -77,7 +78,11 @@ export class ResultsStore {
   /** Opens (creating) the SQLite file at `dbPath` and applies the schema. */
   constructor(dbPath: string, options: { insertLimit?: number } = {}) {
     mkdirSync(dirname(dbPath), { recursive: true });
-    this.db = new Database(dbPath);
+    try {
+      this.db = new Database(dbPath);
+    } catch (err) {
+      throw explainOpenError(err);
+    }
     this.db.exec(schemaSql());
     this.db.pragma('synchronous = NORMAL');
     this.insertLimit = Math.max(1, options.insertLimit ?? 150);
