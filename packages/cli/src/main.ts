@@ -67,7 +67,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command('new-project')
     .alias('new')
-    .description('create a project directory: config.json, an example transaction v_user.js, a README')
+    .description(
+      'create a project directory: config.json, an example transaction v_user.js, package.json, a README',
+    )
     .argument('<dir>', 'directory to create (must not exist)')
     .action((dir: string) => {
       const files = newProject(dir);

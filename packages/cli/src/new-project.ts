@@ -1,6 +1,7 @@
 /**
  * `oct new-project <dir>`: a ready-to-run project with OCT's config keys and defaults, a transaction
- * script using the turret contract, and a README. Never overwrites an existing directory.
+ * script using the turret contract, a package.json and a README. Never overwrites an existing
+ * directory.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -59,6 +60,30 @@ export class Transaction {
 }
 `;
 
+/**
+ * The generated package.json: declares the scripts ES modules (so Node neither guesses nor warns
+ * MODULE_TYPELESS_PACKAGE_JSON, whatever package.json is above the project) and lets the user
+ * `npm install` what their script imports. Private: a project is not published.
+ */
+export function projectPackage(dirName: string): Record<string, unknown> {
+  return {
+    name: packageName(dirName),
+    private: true,
+    type: 'module',
+    description: 'An OCT load-testing project: the transaction script and its dependencies.',
+  };
+}
+
+/** A valid npm package name from a directory name: a-z, 0-9, `.`, `_`, `-`; no leading `.`, `_`, `-`. */
+export function packageName(dirName: string): string {
+  const slug = dirName
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .slice(0, 214)
+    .replace(/^[._-]+|-+$/g, '');
+  return slug || 'oct-project';
+}
+
 export function readme(name: string): string {
   return `# ${name}
 
@@ -68,6 +93,9 @@ An OCT load-testing project.
   (\`hq_address\`, \`publish_port\`, \`rc_port\`), how many turrets must join (\`min_turrets\`).
 - \`v_user.js\`: the transaction each canon (virtual user) loops. Edit \`run()\`; set sub-timings in
   \`this.customTimers\`.
+- \`package.json\`: declares the scripts ES modules (\`"type": "module"\`); \`npm install\` here what
+  your script imports. \`import { timed } from '@oct/turret'\` works without installing it (the
+  turret provides it); install it too if your editor should see its types.
 
 Run it with local turrets (child processes of this machine):
 
@@ -88,6 +116,7 @@ export function newProject(dir: string): string[] {
   const files: [string, string][] = [
     ['config.json', `${JSON.stringify(projectConfig(), null, 2)}\n`],
     ['v_user.js', V_USER_JS],
+    ['package.json', `${JSON.stringify(projectPackage(basename(target)), null, 2)}\n`],
     ['README.md', readme(basename(target))],
     ['.gitignore', 'results/\n*.tar.gz\n*.tgz\n'],
   ];

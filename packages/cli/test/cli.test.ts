@@ -4,10 +4,11 @@
  *   oct (HQ PUB/PULL on free ports)  <-->  child turrets (oct-turret start --config <generated>)
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
+import { packageName } from '../src/new-project.js';
 import {
   freePort,
   oct,
@@ -46,11 +47,20 @@ function edit(dir: string, change: (c: Record<string, unknown>) => void): void {
 }
 
 void describe('oct new-project', () => {
-  void it('writes config.json, v_user.js and a README, and refuses an existing directory', async () => {
-    const dir = join(root, 'fresh');
+  void it('writes config.json, v_user.js, package.json and a README, and refuses an existing directory', async () => {
+    const dir = join(root, 'Fresh Project');
     const made = await oct(['new-project', dir]).exited;
     assert.equal(made.code, 0, made.stderr);
-    for (const f of ['config.json', 'v_user.js', 'README.md']) assert.ok(existsSync(join(dir, f)), f);
+    for (const f of ['config.json', 'v_user.js', 'package.json', 'README.md', '.gitignore']) {
+      assert.ok(existsSync(join(dir, f)), f);
+      assert.match(made.stdout, new RegExp(`created .*${f.replace('.', '\\.')}$`, 'm'));
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), {
+      name: 'fresh-project',
+      private: true,
+      type: 'module',
+      description: 'An OCT load-testing project: the transaction script and its dependencies.',
+    });
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
     for (const key of [
       'run_time',
@@ -70,6 +80,15 @@ void describe('oct new-project', () => {
     const again = await oct(['new', dir]).exited;
     assert.equal(again.code, 2);
     assert.match(again.stderr, /already exists/);
+  });
+
+  void it('names the package after the directory, as npm accepts names', () => {
+    assert.equal(packageName('Fresh Project'), 'fresh-project');
+    assert.equal(packageName('.My_Load test!'), 'my_load-test');
+    assert.equal(packageName('load.test-2'), 'load.test-2');
+    assert.equal(packageName('__'), 'oct-project');
+    assert.equal(packageName('日本'), 'oct-project');
+    assert.equal(packageName('x'.repeat(300)).length, 214);
   });
 
   void it('writes the same transaction script as examples/quickstart (the README main job)', async () => {
@@ -158,6 +177,36 @@ export class Transaction {
     assert.ok(row!.n > 0, 'results stored');
     assert.equal(row!.failed, 0, 'no transaction failed');
     assert.equal(row!.timed, row!.n, 'every result has the timer set by timed()');
+  });
+
+  void it('new projects declare their module type: no MODULE_TYPELESS_PACKAGE_JSON under a package.json without "type", runs under "type": "commonjs"', async (t) => {
+    // A project in a directory whose package.json does not say "type" (a user's folder, a repository
+    // root): without the project's own package.json, Node warns about v_user.js (an ES module), or
+    // refuses it as CommonJS.
+    for (const parentType of [undefined, 'commonjs']) {
+      const parent = join(root, `parent-${parentType ?? 'typeless'}`);
+      mkdirSync(parent);
+      writeFileSync(join(parent, 'package.json'), JSON.stringify({ name: 'parent', type: parentType }));
+      const dir = join(parent, 'project');
+      assert.equal((await oct(['new-project', dir]).exited).code, 0);
+      edit(dir, (c) => {
+        c.run_time = 2;
+        c.progress_bar = false;
+      });
+      const res = await oct(
+        ['run', '--local', dir],
+        turretEnv((m) => t.diagnostic(m)),
+      ).exited;
+      const output = `${res.stdout}\n${res.stderr}`;
+      assert.equal(res.code, 0, output);
+      assert.doesNotMatch(output, /MODULE_TYPELESS_PACKAGE_JSON|\[MODULE_TYPELESS/);
+      const [row] = query<{ n: number; failed: number }>(
+        resultsPath(res.stdout),
+        `SELECT COUNT(*) AS n, SUM(error != '') AS failed FROM result`,
+      );
+      assert.ok(row!.n > 0, 'results stored');
+      assert.equal(row!.failed, 0);
+    }
   });
 
   void it('names the file and key of a config mistake, exits 2, no stack trace', async () => {
