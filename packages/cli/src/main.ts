@@ -12,8 +12,9 @@ import { runCommand } from './run-command.js';
 const EXIT_HELP = `
 Exit codes:
   0    the run completed (or the command succeeded)
-  1    unexpected failure (a bug, or a packer/reporter error)
-  2    invalid config or usage (each mistake named by file and key)
+  1    unexpected failure (a bug)
+  2    invalid config or usage (each mistake named by file and key), a project the packer
+       or reporter refuses
   3    no turret joined in time (--wait-timeout), or every --local turret exited before the start
   4    every turret died (aborted, killed or lost) during the run
   130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;

@@ -94,16 +94,18 @@ An OCT load-testing project.
 - \`v_user.js\`: the transaction each canon (virtual user) loops. Edit \`run()\`; set sub-timings in
   \`this.customTimers\`.
 - \`package.json\`: declares the scripts ES modules (\`"type": "module"\`); \`npm install\` here what
-  your script imports. \`import { timed } from '@oct/turret'\` works without installing it (the
+  your script imports, and list it in \`turrets_requirements\` too (e.g. \`"undici@^7"\`) so that
+  packed turrets install it. \`import { timed } from '@oct/turret'\` works without installing it (the
   turret provides it); install it too if your editor should see its types.
 
 Run it with local turrets (child processes of this machine):
 
     oct run --local .
 
-or start your turrets elsewhere (\`oct pack-turrets .\`, then \`oct-turret start --config ...\` on each
-machine) and run \`oct run .\`. Results go to \`results/results_<timestamp>/\` (results.sqlite,
-report.html, summary.json).
+or run turrets on other machines: set \`hq_address\` to an address they reach, \`oct pack-turrets .\`
+(one package per turret), on each machine \`npm install ./<turret name>.tgz\` then
+\`npx start-<turret name>\`, and \`oct run .\` here. Results go to \`results/results_<timestamp>/\`
+(results.sqlite, report.html, summary.json).
 `;
 }
 
