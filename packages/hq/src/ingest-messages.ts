@@ -14,7 +14,10 @@ export interface IngestThreadSetup {
   logMessages: boolean;
   /** Post stored results back as JSON frames (external_publisher). */
   publishStored: boolean;
-  /** Int32Array over a SharedArrayBuffer: [0] chunks (frames or rows) processed, [1] 1 while the receiver waits. */
+  /**
+   * Int32Array over a SharedArrayBuffer: [0] chunks (frames or rows) processed, [1] 1 while the
+   * receiver waits, [2] when the last processed chunk was received (the receiver's ms, floored).
+   */
   progress: SharedArrayBuffer;
 }
 
@@ -28,8 +31,8 @@ export type RunFields = Partial<{
 
 /** Receive thread -> ingest thread, handled in order. */
 export type ToIngest =
-  | { t: 'frames'; chunk: ArrayBuffer }
-  | { t: 'rows'; rows: PackedResults }
+  | { t: 'frames'; chunk: ArrayBuffer; at: number }
+  | { t: 'rows'; rows: PackedResults; at: number }
   | { t: 'flush'; id: number }
   | { t: 'turret'; row: TurretRow }
   | { t: 'run'; fields: RunFields }
@@ -49,7 +52,8 @@ export type FromIngest =
   | { t: 'failed'; message: string }
   | { t: 'tally'; tally: IngestTally }
   | { t: 'flushed'; id: number; tally: IngestTally }
-  | { t: 'status'; status: TurretStatus }
+  | { t: 'status'; status: TurretStatus; at: number }
+  | { t: 'heard'; uuids: string[]; at: number }
   | { t: 'log'; line: string }
   | { t: 'stored'; frames: string[] }
   | { t: 'warning'; message: string }

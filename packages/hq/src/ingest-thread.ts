@@ -41,8 +41,10 @@ export interface IngestThreadOptions {
   flushAt?: number;
   /** The run row to write first, if any. */
   run?: RunRow | null;
-  /** Every valid status, in arrival order. */
-  onStatus?: (status: TurretStatus) => void;
+  /** Every valid status, in arrival order, with when it was received (performance.now() ms). */
+  onStatus?: (status: TurretStatus, receivedAt: number) => void;
+  /** A result or batch of turret `uuid` was received at `receivedAt` (performance.now() ms). */
+  onHeard?: (uuid: string, receivedAt: number) => void;
   /** Every decoded message as a JSON line (console_logging); off when not given. */
   onLog?: (line: string) => void;
   /** Stored results as JSON frames (external_publisher); off when not given. */
@@ -78,7 +80,9 @@ export class IngestThread {
   private readonly worker: Worker;
   private readonly chunker = new FrameChunker();
   private readonly packer = new ResultPacker(PACK_ROWS);
-  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(12));
+  /** When the last frame was pushed (performance.now() ms): the receive time of the chunk being built. */
+  private lastPushAt = 0;
   private chunkTimer: NodeJS.Timeout | null = null;
   private chunksSent = 0;
   private alive = true;
@@ -135,6 +139,7 @@ export class IngestThread {
   /** Hands one received frame over (it is copied or decoded; the caller may drop it). */
   push(frame: Uint8Array): void {
     if (!this.alive) return;
+    this.lastPushAt = performance.now();
     const decodeHere = frame[0] === PROTOBUF_BATCH_TAG || frame.length >= DECODE_HERE_BYTES;
     // Statuses and invalid frames always go to the worker as they are (it decodes or rejects them),
     // and so does everything when every message is logged there (console_logging).
@@ -151,6 +156,8 @@ export class IngestThread {
   }
 
   private addResults(results: readonly Result[]): void {
+    // A batch comes from one turret: its first result names it.
+    if (results[0]?.uuid) this.options.onHeard?.(results[0].uuid, this.lastPushAt);
     if (this.chunker.frames > 0) this.sendPending();
     for (const r of results) {
       this.packer.add(r);
@@ -173,6 +180,16 @@ export class IngestThread {
       return null;
     }
     return new Promise((r) => (this.unblock = r));
+  }
+
+  /**
+   * The time up to which everything received has been looked at: `now` when nothing waits to be
+   * decoded, else when the last decoded chunk was received. Judging liveness at this time, a backlog
+   * can never make a turret look silent: its frames may be waiting behind others' results.
+   */
+  judgedAt(now: number): number {
+    const idle = this.inFlight() === 0 && this.chunker.frames === 0 && this.packer.length === 0;
+    return idle || !this.alive ? now : Atomics.load(this.progress, 2);
   }
 
   /** Asks the worker to store what it holds; counts arrive shortly after. */
@@ -229,11 +246,14 @@ export class IngestThread {
     if (!this.alive) return;
     if (chunk) {
       this.chunksSent++;
-      this.worker.postMessage({ t: 'frames', chunk } satisfies ToIngest, [chunk]);
+      this.worker.postMessage({ t: 'frames', chunk, at: this.lastPushAt } satisfies ToIngest, [chunk]);
     }
     if (rows) {
       this.chunksSent++;
-      this.worker.postMessage({ t: 'rows', rows } satisfies ToIngest, [rows.nums.buffer, rows.ends.buffer]);
+      this.worker.postMessage({ t: 'rows', rows, at: this.lastPushAt } satisfies ToIngest, [
+        rows.nums.buffer,
+        rows.ends.buffer,
+      ]);
     }
   }
 
@@ -252,7 +272,10 @@ export class IngestThread {
         this.flushWaiters.delete(m.id);
         return;
       case 'status':
-        this.options.onStatus?.(m.status);
+        this.options.onStatus?.(m.status, m.at);
+        return;
+      case 'heard':
+        for (const uuid of m.uuids) this.options.onHeard?.(uuid, m.at);
         return;
       case 'log':
         this.options.onLog?.(m.line);

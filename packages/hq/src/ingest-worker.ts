@@ -31,13 +31,18 @@ if (store) serve(store);
 
 function serve(store: ResultsStore): void {
   const progress = new Int32Array(setup.progress);
+  // When the chunk being handled was received, and the turrets heard from in it (liveness is judged
+  // on when frames arrived, not on when a backlog let them be decoded).
+  let chunkAt = 0;
+  const heard = new Set<string>();
   const ingest: Ingest = new Ingest(store, {
     flushAt: setup.flushAt,
     // Counts first, so the receiver judges a status (accounting) against what preceded it.
     onStatus: (status) => {
       post({ t: 'tally', tally: tally() });
-      post({ t: 'status', status });
+      post({ t: 'status', status, at: chunkAt });
     },
+    onHeard: (uuid) => heard.add(uuid),
     onStored: setup.publishStored
       ? (rows) => post({ t: 'stored', frames: rows.map((r) => JSON.stringify(r)) })
       : undefined,
@@ -57,7 +62,8 @@ function serve(store: ResultsStore): void {
     }
   };
 
-  const done = (): void => {
+  const done = (at: number): void => {
+    Atomics.store(progress, 2, Math.floor(at));
     Atomics.add(progress, 0, 1);
     // The receiver paused for us (too many chunks in flight): wake it.
     if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
@@ -78,13 +84,18 @@ function serve(store: ResultsStore): void {
       case 'frames': {
         // One clock reading per chunk: its frames arrived within CHUNK_MS of each other.
         const now = performance.now();
+        chunkAt = m.at;
         forEachFrame(m.chunk, (frame) => ingest.handle(frame, now));
-        done();
+        if (heard.size > 0) {
+          post({ t: 'heard', uuids: [...heard], at: m.at });
+          heard.clear();
+        }
+        done(m.at);
         return;
       }
       case 'rows':
         ingest.storePacked(m.rows);
-        done();
+        done(m.at);
         return;
       case 'flush':
         ingest.flush();

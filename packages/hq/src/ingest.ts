@@ -13,6 +13,8 @@ export interface IngestOptions {
   flushAt?: number;
   /** Called for every valid status message. */
   onStatus?: (status: TurretStatus) => void;
+  /** Called with the uuid of every result message and batch (proof that its turret is alive). */
+  onHeard?: (uuid: string) => void;
   /** Called after each flush with the rows just stored (e.g. the external publisher). */
   onStored?: (rows: readonly Result[]) => void;
   /** Called with each decoded message when console logging is on. */
@@ -85,9 +87,12 @@ export class Ingest {
         }
         return;
       case 'result':
+        if (m.result.uuid) this.options.onHeard?.(m.result.uuid);
         this.addPending(m.result);
         break;
       case 'batch':
+        // A batch comes from one turret: its first result names it.
+        if (m.results[0]?.uuid) this.options.onHeard?.(m.results[0].uuid);
         for (const r of m.results) this.addPending(r);
         break;
     }

@@ -85,7 +85,7 @@ export class TurretRegistry {
     t.status = s.status;
     t.protocol = s.protocol;
     t.capabilities = s.capabilities;
-    t.lastHeard = now;
+    t.lastHeard = Math.max(t.lastHeard, now);
     t.updatedAt = epochNow;
     if (s.reason !== null) t.reason = s.reason;
     if (s.results_sent !== null) {
@@ -96,10 +96,10 @@ export class TurretRegistry {
     return { turret: t, isNew: !known, previous };
   }
 
-  /** Notes that a turret was heard from (e.g. one of its results arrived). */
+  /** Notes that a turret was heard from at `now` (one of its results arrived then). */
   heard(uuid: string, now: number): void {
     const t = this.byUuid.get(uuid);
-    if (t) t.lastHeard = now;
+    if (t) t.lastHeard = Math.max(t.lastHeard, now);
   }
 
   get(uuid: string): TurretInfo | undefined {

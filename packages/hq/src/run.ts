@@ -154,7 +154,8 @@ export class HqRun extends EventEmitter<RunEvents> {
           config_json: JSON.stringify(cfg),
           hq_version: HQ_VERSION,
         },
-        onStatus: (s) => this.onStatus(s),
+        onStatus: (s, receivedAt) => this.onStatus(s, receivedAt),
+        onHeard: (uuid, receivedAt) => this.registry.heard(uuid, receivedAt),
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
@@ -277,9 +278,9 @@ export class HqRun extends EventEmitter<RunEvents> {
     }
   }
 
-  private onStatus(s: TurretStatus): void {
+  private onStatus(s: TurretStatus, receivedAt: number): void {
     const now = performance.now();
-    const { turret, isNew, previous } = this.registry.update(s, now);
+    const { turret, isNew, previous } = this.registry.update(s, receivedAt);
     turret.resultsStored = this.ingest.storedByUuid.get(turret.uuid) ?? 0;
     this.saveTurret(turret);
     if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
@@ -385,7 +386,8 @@ export class HqRun extends EventEmitter<RunEvents> {
         msg: { protocol: PROTOCOL_VERSION, capabilities: [...CAPABILITIES] },
       }),
     );
-    const now = performance.now();
+    // Judged on what has arrived: a backlog of results never makes a healthy turret look silent.
+    const now = this.ingest.judgedAt(performance.now());
     for (const t of this.registry.markLost(now, this.opts.lostAfterMs)) {
       this.saveTurret(t);
       this.emit('turret', { kind: 'lost', turret: this.view(t), previous: null });
