@@ -68,8 +68,10 @@ export function normaliseResult(
   let custom: Record<string, number> = timers as Record<string, number>;
   for (const key in timers) {
     if (typeof timers[key] !== 'number') {
-      custom = {};
-      for (const k in timers) custom[k] = toNumber(timers[k] as number | string);
+      // fromEntries defines each name as its own property: assigning would drop one named __proto__.
+      custom = Object.fromEntries(
+        Object.entries(timers).map(([k, v]) => [k, toNumber(v as number | string)]),
+      );
       break;
     }
   }
