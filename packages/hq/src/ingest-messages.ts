@@ -41,9 +41,10 @@ export type ToIngest =
 /** What the ingest thread has counted so far. */
 export interface IngestTally {
   counts: IngestCounts;
-  /** Results decoded, stored or not yet. */
+  /** Results decoded: stored, about to be, or not stored (counts.notStored). */
   received: number;
   storedByUuid: [string, number][];
+  notStoredByUuid: [string, number][];
 }
 
 /** Ingest thread -> receive thread. */
@@ -57,5 +58,6 @@ export type FromIngest =
   | { t: 'log'; line: string }
   | { t: 'stored'; frames: string[] }
   | { t: 'warning'; message: string }
+  | { t: 'storeFailed'; message: string }
   | { t: 'unblocked' }
   | { t: 'closed'; tally: IngestTally; rejects: number };

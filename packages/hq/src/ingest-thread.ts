@@ -53,6 +53,11 @@ export interface IngestThreadOptions {
   onWarning?: (message: string) => void;
   /** The worker died before close(): nothing pushed from now on can be stored. */
   onFailed?: (message: string) => void;
+  /**
+   * The results file refused rows (disk full, file damaged): nothing is stored from now on, but
+   * frames are still decoded, statuses still reported and results counted (`counts.notStored`).
+   */
+  onStoreFailed?: (message: string) => void;
 }
 
 /** The worker's source file beside this module: .ts when run from src/ (tsx), .js from dist/. */
@@ -69,11 +74,13 @@ function fromSource(entry: URL): string {
 
 export class IngestThread {
   /** Counts as of the worker's last report. */
-  counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, rejects: 0, statuses: 0 };
-  /** Results received and valid, stored or about to be, as of the worker's last report. */
+  counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, notStored: 0, rejects: 0, statuses: 0 };
+  /** Results received and valid: stored, about to be, or not stored, as of the worker's last report. */
   received = 0;
   /** Stored results per turret uuid, as of the worker's last report. */
   storedByUuid = new Map<string, number>();
+  /** Results received but not stored per turret uuid, as of the worker's last report. */
+  notStoredByUuid = new Map<string, number>();
   /** Monotonic ms when the worker last reported new results. */
   lastResultAt = 0;
 
@@ -286,6 +293,9 @@ export class IngestThread {
       case 'warning':
         this.options.onWarning?.(m.message);
         return;
+      case 'storeFailed':
+        this.options.onStoreFailed?.(m.message);
+        return;
       case 'unblocked':
         this.wake();
         return;
@@ -302,6 +312,7 @@ export class IngestThread {
     this.received = t.received;
     this.counts = t.counts;
     this.storedByUuid = new Map(t.storedByUuid);
+    this.notStoredByUuid = new Map(t.notStoredByUuid);
   }
 
   private wake(): void {

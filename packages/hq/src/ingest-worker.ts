@@ -48,12 +48,22 @@ function serve(store: ResultsStore): void {
       : undefined,
     onMessage: setup.logMessages ? (_kind, m) => post({ t: 'log', line: JSON.stringify(m) }) : undefined,
     onError: (e) => warn('ingest', e),
+    // Counts first, so the receiver sees the refused rows counted when it learns of the failure.
+    onStoreFailed: (e) => {
+      post({ t: 'tally', tally: tally() });
+      post({ t: 'storeFailed', message: `storing results in ${setup.dbPath} failed: ${e.message}` });
+    },
   });
   const tally = (): IngestTally => ({
     counts: { ...ingest.counts },
-    received: ingest.counts.stored + ingest.pendingCount,
+    received: ingest.counts.stored + ingest.counts.notStored + ingest.pendingCount,
     storedByUuid: [...ingest.storedByUuid],
+    notStoredByUuid: [...ingest.notStoredByUuid],
   });
+  /** Once the file refused results, its failing turret and run row updates are not worth a warning each. */
+  const warnUnlessFailed = (what: string, e: unknown): void => {
+    if (ingest.storeFailure === null) warn(what, e);
+  };
   const flush = (): void => {
     try {
       ingest.flush();
@@ -69,8 +79,9 @@ function serve(store: ResultsStore): void {
     if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
   };
 
-  // A results file that refuses rows (disk full, file damaged) ends this thread with the reason, and
-  // with it the run: going on would receive results only to drop them.
+  // A results file that refuses rows (disk full, file damaged) is reported once (storeFailed) and the
+  // run stops its turrets; results are still decoded and counted, not stored. Anything else thrown
+  // here ends this thread with the reason, and with it the run.
   port.on('message', (m: ToIngest) => {
     try {
       handle(m);
@@ -105,14 +116,14 @@ function serve(store: ResultsStore): void {
         try {
           store.saveTurret(m.row);
         } catch (e) {
-          warn(`storing turret ${m.row.name} failed`, e);
+          warnUnlessFailed(`storing turret ${m.row.name} failed`, e);
         }
         return;
       case 'run':
         try {
           store.updateRun(m.fields);
         } catch (e) {
-          warn('updating the run row failed', e);
+          warnUnlessFailed('updating the run row failed', e);
         }
         return;
       case 'close': {
@@ -122,7 +133,7 @@ function serve(store: ResultsStore): void {
           rejects = store.countRejects();
           store.close();
         } catch (e) {
-          warn('closing the results file failed', e);
+          warnUnlessFailed('closing the results file failed', e);
         }
         post({ t: 'closed', tally: tally(), rejects });
         port.close();

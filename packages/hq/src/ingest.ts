@@ -6,7 +6,7 @@
  */
 import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
 import { ResultPacker, packedLength, unpackResults, type PackedResults } from './result-columns.js';
-import type { ResultsStore } from './store/store.js';
+import { InsertError, type ResultsStore } from './store/store.js';
 
 export interface IngestOptions {
   /** Pending results that trigger a flush (default: 2000). Transactions stay insert_limit rows. */
@@ -21,6 +21,12 @@ export interface IngestOptions {
   onMessage?: (kind: string, value: unknown) => void;
   /** Called when a rejected frame could not even be stored (should never happen). */
   onError?: (error: Error) => void;
+  /**
+   * Called once, when the results file first refuses rows (disk full, file damaged). From then on
+   * nothing more is stored: results are still decoded and counted as `notStored`, statuses still
+   * reach onStatus.
+   */
+  onStoreFailed?: (error: Error) => void;
 }
 
 /** Counters of what came in. */
@@ -31,6 +37,8 @@ export interface IngestCounts {
   errors: number;
   /** Stored results without turret_name (legacy canons). */
   unattributed: number;
+  /** Results received but not stored: refused by the results file, or received after it refused some. */
+  notStored: number;
   /** Frames rejected (kept in the reject table). */
   rejects: number;
   /** Valid status messages. */
@@ -38,9 +46,20 @@ export interface IngestCounts {
 }
 
 export class Ingest {
-  readonly counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, rejects: 0, statuses: 0 };
+  readonly counts: IngestCounts = {
+    stored: 0,
+    errors: 0,
+    unattributed: 0,
+    notStored: 0,
+    rejects: 0,
+    statuses: 0,
+  };
   /** Stored results per turret uuid. */
   readonly storedByUuid = new Map<string, number>();
+  /** Results received but not stored, per turret uuid. */
+  readonly notStoredByUuid = new Map<string, number>();
+  /** Why the results file refused rows, once it has; nothing is stored after that. */
+  storeFailure: Error | null = null;
   /** Monotonic ms of the last result received. */
   lastResultAt = 0;
   /** Results received and not yet stored, packed as they arrive. */
@@ -127,23 +146,51 @@ export class Ingest {
     this.storeRows(pack);
   }
 
-  /** Inserts a pack and counts it; `rows` are its results as objects when the caller kept them. */
+  /**
+   * Inserts a pack and counts it; `rows` are its results as objects when the caller kept them. Once
+   * the file has refused rows, the pack is only counted (as not stored): the counts say exactly what
+   * the file holds and what it does not.
+   */
   private storeRows(pack: PackedResults, rows: readonly Result[] = []): void {
-    this.store.insertPacked(pack);
+    const length = packedLength(pack);
+    let stored = 0;
+    let failure: Error | null = null;
+    if (this.storeFailure === null) {
+      try {
+        this.store.insertPacked(pack);
+        stored = length;
+      } catch (e) {
+        failure = e as Error;
+        stored = e instanceof InsertError ? e.committed : 0;
+      }
+    }
     const { ends } = pack;
     const c = this.counts;
-    c.stored += packedLength(pack);
+    c.stored += stored;
+    c.notStored += length - stored;
     let start = 0;
     for (const [turretName, uuid, end] of pack.turrets) {
-      if (turretName === null) c.unattributed += end - start;
-      if (uuid !== null) this.storedByUuid.set(uuid, (this.storedByUuid.get(uuid) ?? 0) + end - start);
+      const inFile = Math.max(0, Math.min(end, stored) - start);
+      if (turretName === null) c.unattributed += inFile;
+      if (uuid !== null) {
+        if (inFile > 0) this.storedByUuid.set(uuid, (this.storedByUuid.get(uuid) ?? 0) + inFile);
+        if (end - start > inFile)
+          this.notStoredByUuid.set(uuid, (this.notStoredByUuid.get(uuid) ?? 0) + end - start - inFile);
+      }
       start = end;
     }
     // A row's error is not empty when it ends after the previous row's texts.
-    for (let i = 0, at = 0; i < ends.length; i += 2) {
+    for (let i = 0, at = 0; i < stored * 2; i += 2) {
       if (ends[i]! > at) c.errors++;
       at = ends[i + 1]!;
     }
-    if (this.options.onStored) this.options.onStored(rows.length > 0 ? rows : unpackResults(pack));
+    if (this.options.onStored && stored > 0) {
+      const all = rows.length > 0 ? rows : unpackResults(pack);
+      this.options.onStored(stored === all.length ? all : all.slice(0, stored));
+    }
+    if (failure) {
+      this.storeFailure = failure;
+      this.options.onStoreFailed?.(failure);
+    }
   }
 }

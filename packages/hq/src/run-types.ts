@@ -5,14 +5,19 @@
 import type { Project } from './project.js';
 import type { ShownState } from './registry.js';
 
-/** How a run ended (the `run.outcome` column). */
-export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead';
+/**
+ * How a run ended (the `run.outcome` column). `store_failed`: the results file refused rows (disk
+ * full, file damaged), so the run stopped its turrets; what it holds is counted, and what was
+ * received after is counted as not stored.
+ */
+export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead' | 'store_failed';
 
 /** Process exit code for each outcome (the `oct run` exit codes). */
 export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
   completed: 0,
   no_turrets: 3,
   all_turrets_dead: 4,
+  store_failed: 5,
   interrupted: 130,
 };
 
@@ -58,10 +63,13 @@ export interface RunSummary {
   message: string;
   resultsDir: string;
   dbPath: string;
+  /** Results stored: the rows of the `result` table. */
   transactions: number;
   errors: number;
   /** Results stored without turret_name (legacy canons). */
   unattributed: number;
+  /** Results received but not stored (the results file refused them, or refused rows before): 0 normally. */
+  notStored: number;
   rejects: number;
   turrets: TurretView[];
   startedAt: number | null;

@@ -159,7 +159,8 @@ export class HqRun extends EventEmitter<RunEvents> {
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
-        onFailed: (message) => this.storeFailed(message),
+        onStoreFailed: (message) => this.storeFailed(message, true),
+        onFailed: (message) => this.storeFailed(message, false),
       });
     } catch (e) {
       this.closeSockets();
@@ -302,12 +303,20 @@ export class HqRun extends EventEmitter<RunEvents> {
     }
   }
 
-  /** Receiving on with nowhere to store would drop results: stop the turrets and end the run now. */
-  private storeFailed(reason: string): void {
+  /**
+   * Nowhere to store results: stop the turrets. When the file refused rows (`canDrain`), the ingest
+   * thread still counts what arrives, so drain as usual (accounting turrets report what they sent,
+   * and the summary says how many results were received but not stored); when the thread died, end now.
+   */
+  private storeFailed(reason: string, canDrain: boolean): void {
     const message = `results can no longer be stored: ${reason}`;
     this.emit('log', `WARNING: ${message}`);
-    if (this.phase === 'running') this.stopAndDrain('interrupted', message);
-    this.finish('interrupted', message);
+    if (this.phase === 'running') this.stopAndDrain('store_failed', message);
+    else if (this.phase === 'draining') {
+      this.outcome = 'store_failed';
+      this.message = message;
+    }
+    if (!canDrain || this.phase === 'waiting') this.finish('store_failed', message);
   }
 
   private readyCount(): number {
@@ -367,12 +376,13 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (!quiet) return;
     const counted = this.registry.alive().every((t) => {
       if (!hasAccounting(t)) return true;
-      const stored = this.ingest.storedByUuid.get(t.uuid) ?? 0;
+      const received =
+        (this.ingest.storedByUuid.get(t.uuid) ?? 0) + (this.ingest.notStoredByUuid.get(t.uuid) ?? 0);
       return (
         t.resultsSentAt !== null &&
         t.resultsSentAt >= this.stoppedAtMono &&
         t.status !== 'running' &&
-        stored >= (t.resultsSent ?? 0)
+        received >= (t.resultsSent ?? 0)
       );
     });
     if (counted) this.finish(this.outcome, this.message);
@@ -440,6 +450,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       transactions: c.stored,
       errors: c.errors,
       unattributed: c.unattributed,
+      notStored: c.notStored,
       rejects,
       turrets: views,
       startedAt: this.startedAt,
@@ -510,7 +521,8 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (this.phase === 'finished') return;
     const now = performance.now();
     const c = this.ingest.counts;
-    const n = this.ingest.received;
+    // Results stored or about to be: once the file refused rows, what still arrives is not shown.
+    const n = this.ingest.received - c.notStored;
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length > 2 && now - this.rateSamples[0]!.t > 1500) this.rateSamples.shift();
     const first = this.rateSamples[0]!;

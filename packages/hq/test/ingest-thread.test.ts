@@ -280,22 +280,63 @@ void it('reports a worker that dies before close, and stops waiting on it', asyn
   assert.equal(await ingest.close(), 0);
 });
 
-void it('ends ingest, naming the file and the reason, when the results file refuses rows', async () => {
+void it('stops storing when the results file refuses rows, names file and reason, and counts what it holds and what it does not', async () => {
   const dbPath = join(dir, 'refuses.sqlite');
   const failures: string[] = [];
-  const ingest = await IngestThread.start({ dbPath, insertLimit: 10, onFailed: (m) => failures.push(m) });
+  const died: string[] = [];
+  const statuses: string[] = [];
+  const ingest = await IngestThread.start({
+    dbPath,
+    insertLimit: 10,
+    onStoreFailed: (m) => failures.push(m),
+    onFailed: (m) => died.push(m),
+    onStatus: (s) => statuses.push(s.status),
+  });
   ingest.push(bytes(JSON.stringify(result(1))));
   await ingest.flushed();
   assert.equal(ingest.counts.stored, 1);
-  // Another process damages the file under the HQ (as good as a full disk for this purpose).
+  // Another process makes the file refuse every row past the 25th (as a full disk would, part-way
+  // through a pack: the transactions of insert_limit rows before are committed, the refused one is not).
   const other = new Database(dbPath);
-  other.exec('DROP TABLE result');
+  other.exec(`CREATE TRIGGER full BEFORE INSERT ON result WHEN (SELECT count(*) FROM result) >= 25
+    BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END`);
   other.close();
-  ingest.push(bytes(JSON.stringify(result(2))));
+  // 40 results of one turret in one batch, transactions of 10: the first two commit (the file then
+  // holds 21 rows), the third is refused and rolled back, and nothing is tried after it.
+  const uuid = 'u-1';
+  ingest.push(
+    encodeProtobufBatch({
+      turret_name: 'alpha',
+      uuid,
+      results: batchOf(40),
+    }),
+  );
   await ingest.flushed();
+  assert.deepEqual(died, [], 'the ingest thread goes on');
   assert.equal(failures.length, 1);
-  assert.match(failures[0]!, /storing results in .*refuses\.sqlite failed: no such table: result/);
+  assert.match(failures[0]!, /^storing results in .*refuses\.sqlite failed: database or disk is full$/);
+  // Still decoded and counted, never stored: results, and statuses still arrive (accounting).
+  ingest.push(bytes(JSON.stringify({ ...result(99), turret_name: 'alpha', uuid })));
+  ingest.push(
+    bytes(JSON.stringify({ turret: 'alpha', status: 'ready', uuid, canons: 1, rampup: 0, script: 'x.js' })),
+  );
+  await ingest.flushed();
+  assert.deepEqual(statuses, ['ready']);
+  assert.equal(failures.length, 1, 'reported once');
+  assert.equal(ingest.counts.stored, 21);
+  assert.equal(ingest.counts.notStored, 21, '20 of the batch and the single result after it');
+  assert.equal(ingest.counts.errors, 4, 'errors counted among the stored rows only (0, 5, 10, 15)');
+  assert.equal(ingest.storedByUuid.get(uuid), 20);
+  assert.equal(ingest.notStoredByUuid.get(uuid), 21);
+  assert.equal(ingest.received, 42);
   await ingest.close();
+  const check = new Database(dbPath, { readonly: true });
+  try {
+    const n = check.prepare('SELECT count(*) FROM result').pluck().get();
+    assert.equal(n, ingest.counts.stored, 'the counts say what the file holds');
+  } finally {
+    check.close();
+  }
 });
 
 void it('says which results file cannot be opened', async () => {

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS run (
   results_ts_interval REAL NOT NULL, -- configured time-series interval
   config_json TEXT NOT NULL,         -- the resolved project config
   hq_version TEXT NOT NULL,
-  outcome TEXT                       -- completed | interrupted | no_turrets | all_turrets_dead
+  outcome TEXT                       -- completed | interrupted | no_turrets | all_turrets_dead | store_failed
 );
 
 CREATE TABLE IF NOT EXISTS turret (

@@ -43,6 +43,18 @@ export function schemaSql(): string {
   throw new Error('@oct/hq: store/schema.sql not found beside the module');
 }
 
+/** A transaction of results the file refused; the transactions before it are committed. */
+export class InsertError extends Error {
+  constructor(
+    message: string,
+    /** Rows of the pack committed before the refused transaction (its first rows, in order). */
+    readonly committed: number,
+  ) {
+    super(message);
+    this.name = 'InsertError';
+  }
+}
+
 /** A turret row as kept in the `turret` table. */
 export interface TurretRow {
   name: string;
@@ -150,11 +162,19 @@ export class ResultsStore {
     if (pack) this.insertPacked(pack);
   }
 
-  /** Stores packed results, `insert_limit` rows per transaction, in the order given. */
+  /**
+   * Stores packed results, `insert_limit` rows per transaction, in the order given. A transaction
+   * the file refuses (disk full, file damaged) is rolled back and throws an InsertError saying how
+   * many rows of `pack` the transactions before it committed.
+   */
   insertPacked(pack: PackedResults): void {
     const length = packedLength(pack);
     for (let from = 0; from < length; from += this.insertLimit) {
-      this.insertManyPacked(pack, from, Math.min(length, from + this.insertLimit));
+      try {
+        this.insertManyPacked(pack, from, Math.min(length, from + this.insertLimit));
+      } catch (e) {
+        throw new InsertError((e as Error).message, from);
+      }
     }
   }
 
@@ -199,12 +219,20 @@ export class ResultsStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM reject').get() as { n: number }).n;
   }
 
+  /**
+   * Closes the file, always; throws afterwards if it could not be made one self-contained file
+   * (a full disk cannot take the WAL's pages: the -wal and -shm files then stay beside it, and
+   * SQLite reads the results from them).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    // WAL suits ingest; a finished run is one self-contained file that can be copied alone, and
-    // read-only readers (the reporter) leave no -wal/-shm files beside it.
-    this.db.pragma('journal_mode = DELETE');
-    this.db.close();
+    try {
+      // WAL suits ingest; a finished run is one self-contained file that can be copied alone, and
+      // read-only readers (the reporter) leave no -wal/-shm files beside it.
+      this.db.pragma('journal_mode = DELETE');
+    } finally {
+      this.db.close();
+    }
   }
 }
