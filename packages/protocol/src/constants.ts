@@ -8,8 +8,8 @@ export const DEFAULT_PUBLISH_PORT = 5000;
 /** Default port of the HQ's PULL socket (spec 2.1). */
 export const DEFAULT_RC_PORT = 5001;
 
-/** Extensions defined by this spec (spec 8.3). */
-export const CAPABILITIES = ['batch', 'protobuf', 'accounting'] as const;
+/** Extensions defined by this spec (spec 8.3; `session`: spec 8.8 to 8.11). */
+export const CAPABILITIES = ['batch', 'protobuf', 'accounting', 'session'] as const;
 export type KnownCapability = (typeof CAPABILITIES)[number];
 
 /** First byte of a protobuf result-batch frame; it can never start a JSON text (spec 3.3). */

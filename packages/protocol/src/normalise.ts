@@ -20,6 +20,8 @@ export interface TurretStatus {
   /** accounting: results sent since the last start; null when not reported. */
   results_sent: number | null;
   reason: string | null;
+  /** session: the run_id of the start the turret last obeyed (spec 8.9); absent when not reported. */
+  run_id?: string;
 }
 
 /** A result in canonical form. */
@@ -56,6 +58,7 @@ export function normaliseStatus(m: StatusMessage): TurretStatus {
     capabilities: m.capabilities ?? [],
     results_sent: m.results_sent === undefined ? null : toNumber(m.results_sent),
     reason: m.reason ?? null,
+    ...(m.run_id === undefined ? {} : { run_id: m.run_id }),
   };
 }
 

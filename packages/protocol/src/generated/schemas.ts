@@ -87,6 +87,13 @@ export const CommandStartSchema = {
     "msg": {
       "description": "Free text, \"open fire\" by tradition; ignored by turrets.",
       "type": "string"
+    },
+    "run_id": {
+      "description": "session extension: the HQ's run identity, the same as in its advertisement (spec 8.8). A turret echoes it in its statuses while it runs this start and after (spec 8.9); turrets that do not know it ignore it (spec 8.1).",
+      "type": "string",
+      "minLength": 1,
+      "x-since": "1.0",
+      "x-extension": "session"
     }
   },
   "additionalProperties": true,
@@ -94,6 +101,11 @@ export const CommandStartSchema = {
     {
       "command": "start",
       "msg": "open fire"
+    },
+    {
+      "command": "start",
+      "msg": "open fire",
+      "run_id": "0b1f4c2e-6a37-4f0e-9d55-2c1e8f7a9b10"
     }
   ]
 } as const;
@@ -142,6 +154,19 @@ export const CommandStatusRequestSchema = {
           "accounting"
         ]
       }
+    },
+    {
+      "command": "status_request",
+      "msg": {
+        "protocol": "1.0",
+        "capabilities": [
+          "batch",
+          "protobuf",
+          "accounting",
+          "session"
+        ],
+        "run_id": "0b1f4c2e-6a37-4f0e-9d55-2c1e8f7a9b10"
+      }
     }
   ],
   "$defs": {
@@ -163,6 +188,13 @@ export const CommandStatusRequestSchema = {
           "items": {
             "$ref": "common.schema.json#/$defs/capability"
           }
+        },
+        "run_id": {
+          "description": "session extension: this HQ run's identity, one value for the whole run and never used by another (e.g. a UUID); the same value goes in every `start` of the run (spec 8.8). A running turret that hears another `run_id` has a new HQ and stops (spec 8.10).",
+          "type": "string",
+          "minLength": 1,
+          "x-since": "1.0",
+          "x-extension": "session"
         }
       },
       "additionalProperties": true
@@ -684,6 +716,13 @@ export const StatusSchema = {
     "reason": {
       "description": "Why the turret aborted, for status aborted (spec 7.2).",
       "type": "string"
+    },
+    "run_id": {
+      "description": "session extension: the `run_id` of the last `start` this turret obeyed, as the HQ sent it (spec 8.9), so the HQ knows which run a `running` or a `results_sent` belongs to. Present only when the HQ advertised session and that start carried a `run_id`.",
+      "type": "string",
+      "minLength": 1,
+      "x-since": "1.0",
+      "x-extension": "session"
     }
   },
   "additionalProperties": true,
@@ -790,6 +829,14 @@ export const TurretConfigSchema = {
       "type": "integer",
       "minimum": 1,
       "default": 1
+    },
+    "hq_timeout": {
+      "description": "session extension (spec 8.11): seconds a running turret goes on firing without hearing from its HQ (no frame at all on its SUB socket, where an HQ that advertised session sends a status_request at least every 5 s). Then it stops as on `stop`: canons finish, tear-downs run, its results are sent, and it returns to ready. It applies only while the HQ has advertised `session` (spec 8.3), so a legacy HQ, which sends no status_request once its run has started, never makes a turret stop on its own. 0 turns it off. Keep it well above 5 s: a busy network or HQ may delay a status_request.",
+      "type": "number",
+      "minimum": 0,
+      "default": 30,
+      "x-since": "1.0",
+      "x-extension": "session"
     }
   },
   "additionalProperties": true,

@@ -60,6 +60,10 @@ export interface StartCommand {
    * Free text, "open fire" by tradition; ignored by turrets.
    */
   msg?: string;
+  /**
+   * session extension: the HQ's run identity, the same as in its advertisement (spec 8.8). A turret echoes it in its statuses while it runs this start and after (spec 8.9); turrets that do not know it ignore it (spec 8.1).
+   */
+  run_id?: string;
   [k: string]: unknown;
 }
 /**
@@ -88,6 +92,10 @@ export interface HqAdvertisement {
    * Extensions the HQ supports (spec 8.3).
    */
   capabilities?: string[];
+  /**
+   * session extension: this HQ run's identity, one value for the whole run and never used by another (e.g. a UUID); the same value goes in every `start` of the run (spec 8.8). A running turret that hears another `run_id` has a new HQ and stops (spec 8.10).
+   */
+  run_id?: string;
   [k: string]: unknown;
 }
 /**
@@ -239,6 +247,10 @@ export interface TurretConfig {
    * Worker threads over which the canons are spread (reference turret).
    */
   workers?: number;
+  /**
+   * session extension (spec 8.11): seconds a running turret goes on firing without hearing from its HQ (no frame at all on its SUB socket, where an HQ that advertised session sends a status_request at least every 5 s). Then it stops as on `stop`: canons finish, tear-downs run, its results are sent, and it returns to ready. It applies only while the HQ has advertised `session` (spec 8.3), so a legacy HQ, which sends no status_request once its run has started, never makes a turret stop on its own. 0 turns it off. Keep it well above 5 s: a busy network or HQ may delay a status_request.
+   */
+  hq_timeout?: number;
   [k: string]: unknown;
 }
 /**
@@ -353,5 +365,9 @@ export interface StatusMessage {
    * Why the turret aborted, for status aborted (spec 7.2).
    */
   reason?: string;
+  /**
+   * session extension: the `run_id` of the last `start` this turret obeyed, as the HQ sent it (spec 8.9), so the HQ knows which run a `running` or a `results_sent` belongs to. Present only when the HQ advertised session and that start carried a `run_id`.
+   */
+  run_id?: string;
   [k: string]: unknown;
 }
