@@ -29,6 +29,11 @@ export const MAX_ERROR_LENGTH = 2000;
 export const MAX_TURRET_NAMES = 1000;
 /** Below this many rows one thread scans everything (a worker costs ~100 ms to start). */
 export const PARALLEL_MIN_ROWS = 250_000;
+/**
+ * Seconds a result's epoch may lie before the run's start or after its end (HQ clock, the run
+ * table) and still be placed in the time series; further out, the turret's clock is wrong.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 60;
 
 /** Values are recorded in whole microseconds. */
 const US = 1e6;
@@ -76,21 +81,20 @@ export class SeriesAccumulator {
     this.iHist = new Array<LogLinearHistogram | undefined>(intervals);
   }
 
-  /** Records one value in seconds, in interval `b`. */
+  /** Records one value in seconds, in interval `b` (none when `b` < 0: the whole run only). */
   record(seconds: number, b: number, isError: boolean): void {
     const us = seconds * US;
     this.overall.record(us);
     this.count++;
-    if (isError) {
-      this.errors++;
-      this.iErrors[b]++;
-    }
+    if (isError) this.errors++;
     if (seconds < this.min) this.min = seconds;
     if (seconds > this.max) this.max = seconds;
     // Welford: a stable running variance without keeping values.
     const d = seconds - this.mean;
     this.mean += d / this.count;
     this.m2 += d * (seconds - this.mean);
+    if (b < 0) return;
+    if (isError) this.iErrors[b]++;
     this.iCount[b]++;
     this.iSum[b] += seconds;
     if (seconds > this.iMax[b]) this.iMax[b] = seconds;
@@ -171,12 +175,37 @@ export class SeriesAccumulator {
   }
 }
 
-/** First-seen and last-seen times of one error message. */
+/**
+ * First-seen and last-seen times of one error message (epochs within the clock window only: null
+ * when every result with this message lies outside it).
+ */
 export interface ErrorCount {
   message: string;
   count: number;
+  first: number | null;
+  last: number | null;
+}
+
+/** Results of one turret whose epoch lies outside the clock window, and the extreme epochs. */
+export interface OutsideCount {
+  count: number;
   first: number;
   last: number;
+}
+
+/** The HQ's clock window: results whose epoch lies in [from, to] are placed in intervals. */
+export interface ClockWindow {
+  from: number;
+  /** Infinity when the file does not say when the run ended. */
+  to: number;
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /** What a scan of one rowid range needs to know (structured-clone safe: sent to the worker). */
@@ -188,6 +217,9 @@ export interface ScanPlan {
   hasError: boolean;
   hasTimers: boolean;
   hasTurret: boolean;
+  /** The clock window (-Infinity, Infinity when the file does not say when the run started). */
+  from: number;
+  to: number;
   /** Inclusive rowid range. */
   lo: number;
   hi: number;
@@ -204,6 +236,10 @@ export interface PartialScan {
   otherErrorMessages: number;
   perTurret: Map<string | null, number>;
   otherTurretResults: number;
+  /** Results outside the clock window per turret_name (the names perTurret counts). */
+  outside: Map<string | null, OutsideCount>;
+  /** Results outside the clock window, all turrets. */
+  outsideTotal: number;
 }
 
 /** Scans the results of `plan`'s rowid range on connection `db`. */
@@ -219,8 +255,11 @@ export function scanRange(db: Database.Database, plan: ScanPlan): PartialScan {
     otherErrorMessages: 0,
     perTurret: new Map(),
     otherTurretResults: 0,
+    outside: new Map(),
+    outsideTotal: 0,
   };
-  const { all, timers, errors, perTurret } = p;
+  const { all, timers, errors, perTurret, outside } = p;
+  const { from, to } = plan;
   const last = intervals - 1;
 
   const onRow = (epochIn: unknown, rtIn: unknown, err: unknown, ct: unknown, turret: unknown): null => {
@@ -235,20 +274,35 @@ export function scanRange(db: Database.Database, plan: ScanPlan): PartialScan {
       p.invalidRows++;
       return null;
     }
-    let b = Math.floor((epoch - t0) / width);
-    if (b < 0) b = 0;
-    else if (b > last) b = last;
+    // Far outside the run on the HQ's clock: the turret's clock is wrong. In the whole-run
+    // statistics (durations are the turret's monotonic clock), in no interval, its time in no first/last.
+    const inWindow = epoch >= from && epoch <= to;
+    let b = -1;
+    if (inWindow) {
+      b = Math.floor((epoch - t0) / width);
+      if (b < 0) b = 0;
+      else if (b > last) b = last;
+    } else {
+      p.outsideTotal++;
+      const o = outside.get(tn);
+      if (o !== undefined) {
+        o.count++;
+        if (epoch < o.first) o.first = epoch;
+        if (epoch > o.last) o.last = epoch;
+      } else if (perTurret.has(tn)) outside.set(tn, { count: 1, first: epoch, last: epoch });
+    }
     const isError = err !== null;
     all.record(rt, b, isError);
     if (isError) {
       const msg = String(err).slice(0, MAX_ERROR_LENGTH);
       const e = errors.get(msg);
+      const at = inWindow ? epoch : null;
       if (e !== undefined) {
         e.count++;
-        if (epoch < e.first) e.first = epoch;
-        if (epoch > e.last) e.last = epoch;
+        e.first = minOf(e.first, at);
+        e.last = maxOf(e.last, at);
       } else if (errors.size < MAX_ERROR_MESSAGES) {
-        errors.set(msg, { message: msg, count: 1, first: epoch, last: epoch });
+        errors.set(msg, { message: msg, count: 1, first: at, last: at });
       } else p.otherErrorMessages++;
     }
     if (ct === null) return null;
@@ -321,6 +375,7 @@ function mergePartial(a: PartialScan, b: PartialScan, intervals: number): void {
   a.badCustomTimers += b.badCustomTimers;
   a.otherErrorMessages += b.otherErrorMessages;
   a.otherTurretResults += b.otherTurretResults;
+  a.outsideTotal += b.outsideTotal;
   a.all.merge(b.all);
   for (const [name, s] of b.timers) {
     const mine = a.timers.get(name);
@@ -335,8 +390,8 @@ function mergePartial(a: PartialScan, b: PartialScan, intervals: number): void {
     const mine = a.errors.get(msg);
     if (mine !== undefined) {
       mine.count += e.count;
-      mine.first = Math.min(mine.first, e.first);
-      mine.last = Math.max(mine.last, e.last);
+      mine.first = minOf(mine.first, e.first);
+      mine.last = maxOf(mine.last, e.last);
     } else if (a.errors.size < MAX_ERROR_MESSAGES) a.errors.set(msg, { ...e });
     else a.otherErrorMessages += e.count;
   }
@@ -346,6 +401,14 @@ function mergePartial(a: PartialScan, b: PartialScan, intervals: number): void {
     else if (a.perTurret.size < MAX_TURRET_NAMES) a.perTurret.set(name, n);
     else a.otherTurretResults += n;
   }
+  for (const [name, o] of b.outside) {
+    const mine = a.outside.get(name);
+    if (mine !== undefined) {
+      mine.count += o.count;
+      mine.first = Math.min(mine.first, o.first);
+      mine.last = Math.max(mine.last, o.last);
+    } else if (a.perTurret.has(name)) a.outside.set(name, { ...o });
+  }
 }
 
 /** Everything one pass over the results learns. */
@@ -354,8 +417,15 @@ export interface ScanResult {
   rows: number;
   /** Rows whose epoch or scriptrun_time is not a number: counted, not charted. */
   invalidRows: number;
+  /** The first and last epoch within the clock window. */
   firstEpoch: number | null;
   lastEpoch: number | null;
+  /** The clock window used, or null when the file does not say when the run started. */
+  window: ClockWindow | null;
+  /** Results outside the clock window: in the whole-run statistics, in no interval. */
+  outsideTotal: number;
+  /** The same per turret_name (null: unattributed). */
+  outside: Map<string | null, OutsideCount>;
   /** Start of interval 0 (epoch seconds). */
   t0: number;
   /** Interval width in seconds actually used. */
@@ -420,11 +490,34 @@ function scanInWorker(plan: ScanPlan): { result: Promise<PartialScan>; stop: () 
 export interface ScanOptions {
   /** Rows from which the table is split with a worker thread; default PARALLEL_MIN_ROWS. */
   parallelMinRows?: number;
+  /**
+   * Only results whose epoch lies in this window (the run on the HQ's clock, with a tolerance) are
+   * placed in intervals and set first/last times; the others are counted per turret. None: all are.
+   */
+  window?: ClockWindow | null;
+}
+
+/** The clock window of a run: [started_at - tolerance, end + tolerance] (end: finished_at, else
+ * stopped_at, else started_at + run_time, else none), or null when the run's start is unknown. */
+export function clockWindow(
+  run: {
+    started_at: number | null;
+    stopped_at: number | null;
+    finished_at: number | null;
+    run_time: number | null;
+  } | null,
+  tolerance = CLOCK_TOLERANCE_SECONDS,
+): ClockWindow | null {
+  if (run?.started_at == null) return null;
+  const end =
+    run.finished_at ?? run.stopped_at ?? (run.run_time !== null ? run.started_at + run.run_time : null);
+  return { from: run.started_at - tolerance, to: end === null ? Infinity : end + tolerance };
 }
 
 /**
  * Scans every result once. `startHint` (the run's started_at) anchors interval 0 when no result
- * is older; `interval` is the requested width in seconds.
+ * is older; `interval` is the requested width in seconds. Results outside `options.window` neither
+ * move interval 0 nor widen the series.
  */
 export async function scanResults(
   file: ResultsFile,
@@ -436,12 +529,22 @@ export async function scanResults(
     throw new ReportError(`time-series interval must be a positive number of seconds, got ${interval}`);
   }
   const { db } = file;
+  const window = options.window ?? null;
+  const from = window?.from ?? -Infinity;
+  const to = window?.to ?? Infinity;
+  const inWindow = 'CASE WHEN CAST(epoch AS REAL) BETWEEN @from AND @to THEN CAST(epoch AS REAL) END';
   const pre = db
     .prepare(
-      `SELECT count(*) AS n, min(CAST(epoch AS REAL)) AS lo, max(CAST(epoch AS REAL)) AS hi,
+      `SELECT count(*) AS n, min(${inWindow}) AS lo, max(${inWindow}) AS hi,
         min(rowid) AS rlo, max(rowid) AS rhi FROM result`,
     )
-    .get() as { n: number; lo: number | null; hi: number | null; rlo: number | null; rhi: number | null };
+    .get({ from, to }) as {
+    n: number;
+    lo: number | null;
+    hi: number | null;
+    rlo: number | null;
+    rhi: number | null;
+  };
   const rows = pre.n;
   const firstEpoch = pre.lo;
   const lastEpoch = pre.hi;
@@ -464,6 +567,8 @@ export async function scanResults(
     hasError: cols?.has('error') === true,
     hasTimers: cols?.has('custom_timers') === true,
     hasTurret: cols?.has('turret_name') === true,
+    from,
+    to,
     lo: 0,
     hi: 0,
   };
@@ -489,6 +594,9 @@ export async function scanResults(
     invalidRows: partial.invalidRows,
     firstEpoch,
     lastEpoch,
+    window,
+    outsideTotal: partial.outsideTotal,
+    outside: partial.outside,
     t0,
     interval: width,
     widenedFrom,
@@ -497,7 +605,9 @@ export async function scanResults(
     timers: [...partial.timers.values()].sort((a, b) => a.name.localeCompare(b.name)),
     droppedTimerValues: partial.droppedTimerValues,
     badCustomTimers: partial.badCustomTimers,
-    errorMessages: [...partial.errors.values()].sort((a, b) => b.count - a.count || a.first - b.first),
+    errorMessages: [...partial.errors.values()].sort(
+      (a, b) => b.count - a.count || (a.first ?? Infinity) - (b.first ?? Infinity) || 0,
+    ),
     otherErrorMessages: partial.otherErrorMessages,
     perTurret: partial.perTurret,
     otherTurretResults: partial.otherTurretResults,

@@ -32,7 +32,10 @@ export function fmtRate(perSecond: number | null): string {
 /** Epoch seconds -> "2026-11-23 19:50:12 UTC" (milliseconds when `ms`). */
 export function fmtTime(epoch: number | null, ms = false): string {
   if (epoch === null || !Number.isFinite(epoch)) return '–';
-  const iso = new Date(epoch * 1000).toISOString();
+  const date = new Date(epoch * 1000);
+  // Beyond what a Date holds (a turret's wildly wrong clock): the number itself.
+  if (!Number.isFinite(date.getTime())) return `epoch ${epoch}`;
+  const iso = date.toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, ms ? 23 : 19)} UTC`;
 }
 

@@ -86,6 +86,13 @@ ${intervalTable(s.intervals, id, t0)}
 </section>`;
 }
 
+/** "12 results, epochs 1970-01-01 00:00:01 UTC to ..." for a turret's results outside the clock window. */
+function outsideText(count: number, first: number | null, last: number | null): string {
+  const span =
+    first === null ? '' : `${fmtTime(first)}${last !== null && last !== first ? ` to ${fmtTime(last)}` : ''}`;
+  return `${fmtInt(count)} result${count === 1 ? '' : 's'}${span ? ` (epochs ${span})` : ''}`;
+}
+
 function turretRow(t: TurretSummary, accounting: boolean): string {
   // The original OCT stored naive local datetimes: show them as stored rather than guess a zone.
   const when =
@@ -97,7 +104,11 @@ function turretRow(t: TurretSummary, accounting: boolean): string {
       ? '<td class="num muted">–</td><td class="num muted">–</td><td class="num muted">–</td>'
       : `${intCell(t.results_sent)}${intCell(t.results_stored ?? t.results_in_file)}${intCell(t.missing ?? 0, (t.missing ?? 0) !== 0 ? ' err' : ' okc')}`
     : '';
-  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}</tr>`;
+  const clock =
+    (t.results_outside_window ?? 0) > 0
+      ? ` <span class="badge warn" data-testid="clock-flag" title="${esc(outsideText(t.results_outside_window ?? 0, t.outside_window_first, t.outside_window_last))} outside the run: wrong clock">⚠ clock</span>`
+      : '';
+  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}${clock}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}</tr>`;
 }
 
 function workload(model: ReportModel): string {
@@ -112,6 +123,21 @@ function workload(model: ReportModel): string {
     dead.length > 0
       ? `<p class="alert bad">⚠ ${dead.length} of ${turrets.length} turrets did not finish normally: ${dead.map((t) => `${esc(t.name)} (${esc(t.status)})`).join(', ')}.</p>`
       : '';
+  const s = model.summary;
+  const outsideTurrets = turrets.filter((t) => (t.results_outside_window ?? 0) > 0);
+  const outsideHere = outsideTurrets.reduce((a, t) => a + (t.results_outside_window ?? 0), 0);
+  const outsideOther = (s.results_outside_window ?? 0) - outsideHere;
+  const clockNote =
+    (s.results_outside_window ?? 0) > 0 && s.clock_window
+      ? `<div class="alert warn" id="clock-alert"><p>⚠ <span data-testid="outside-window">${fmtInt(s.results_outside_window ?? 0)}</span> results have an epoch more than ${s.clock_window.tolerance} s outside the run (${fmtTime(s.clock_window.from + s.clock_window.tolerance)} to ${s.clock_window.to === null ? 'its end' : fmtTime(s.clock_window.to - s.clock_window.tolerance)}, the HQ's clock): the clocks of the turrets sending them are wrong. They are stored and in the whole-run statistics, but placed in no interval.</p><ul>${outsideTurrets
+          .map(
+            (t) =>
+              `<li data-turret="${esc(t.name)}"><strong>${esc(t.name)}</strong>: ${outsideText(t.results_outside_window ?? 0, t.outside_window_first, t.outside_window_last)}</li>`,
+          )
+          .join(
+            '',
+          )}${outsideOther > 0 ? `<li>${fmtInt(outsideOther)} from results without a turret name or from turrets not in the turret table</li>` : ''}</ul></div>`
+      : '';
   const unattributed =
     unattributed_results > 0
       ? `<p class="sub">${fmtInt(unattributed_results)} results carry no turret name (legacy canons send none) and are not counted per turret.</p>`
@@ -123,7 +149,7 @@ function workload(model: ReportModel): string {
 <tbody>
 ${rows}
 </tbody></table></div>`;
-  return `<section id="workload"><h2>Workload</h2>${deadNote}${table}${unattributed}${
+  return `<section id="workload"><h2>Workload</h2>${deadNote}${clockNote}${table}${unattributed}${
     accounting
       ? '<p class="sub">Sent: results the turret reports it sent (accounting extension); stored: results the HQ stored from it.</p>'
       : ''
@@ -227,12 +253,31 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
       'Time-series interval',
       `${s.interval} s${s.interval_requested !== null ? ` (widened from ${s.interval_requested} s)` : ''}`,
     ],
-    [
-      'Results file',
-      `<span class="mono">${esc(s.results_file)}</span> (${s.layout === 'oct-ts' ? 'OCT TypeScript edition' : 'original OCT layout'})`,
-    ],
   ];
+  if (s.clock_window) {
+    const w = s.clock_window;
+    const outside = s.results_outside_window ?? 0;
+    facts.push([
+      'Clock window',
+      `${fmtTime(w.from)} to ${w.to === null ? '–' : fmtTime(w.to)} (the run ± ${w.tolerance} s, HQ clock): ${
+        outside > 0 ? `<a href="#clock-alert">${fmtInt(outside)} results outside</a>` : 'every result inside'
+      }`,
+    ]);
+  }
+  if (s.results_not_stored !== null)
+    facts.push([
+      'Received, not stored',
+      `<span data-testid="not-stored">${fmtInt(s.results_not_stored)}</span>`,
+    ]);
+  facts.push([
+    'Results file',
+    `<span class="mono">${esc(s.results_file)}</span> (${s.layout === 'oct-ts' ? 'OCT TypeScript edition' : 'original OCT layout'})`,
+  ]);
   if (s.hq_version) facts.push(['HQ version', esc(s.hq_version)]);
+  const notStored =
+    (s.results_not_stored ?? 0) > 0
+      ? `<p class="alert bad">⚠ ${fmtInt(s.results_not_stored ?? 0)} results were received by the HQ but not stored: the results file refused them (a full disk?). They are in no figure of this report.</p>`
+      : '';
   const notes =
     s.notes.length > 0 ? `<ul class="notes">${s.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
@@ -257,7 +302,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
 </header>
 <main class="wrap">
 <section id="summary"><h2>Summary</h2>
-<div class="cards">${cards}</div>
+${notStored}<div class="cards">${cards}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
 ${notes}
 </section>

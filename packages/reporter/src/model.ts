@@ -3,7 +3,14 @@
  * the per-interval rows behind the tables and charts. All times are epoch seconds, all durations
  * seconds; null marks "not known" (never 0).
  */
-import { INTERVAL_DIGITS, OVERALL_DIGITS, type ScanResult, type SeriesAccumulator } from './aggregate.js';
+import {
+  CLOCK_TOLERANCE_SECONDS,
+  INTERVAL_DIGITS,
+  OVERALL_DIGITS,
+  type ScanResult,
+  type SeriesAccumulator,
+} from './aggregate.js';
+import { fmtTime } from './format.js';
 import type { RejectInfo, RunInfo, TurretInfo } from './store.js';
 
 /** Statistics of one series (all transactions, or one custom timer), in seconds. */
@@ -13,7 +20,7 @@ export interface TimerStats {
   /** Values recorded from results whose `error` was not empty. */
   errors: number;
   error_rate: number | null;
-  /** Mean per second between the first and the last result of the run. */
+  /** Mean per second between the first and the last result of the run (within the clock window). */
   rate: number | null;
   min: number | null;
   avg: number | null;
@@ -57,6 +64,14 @@ export interface TurretSummary extends TurretInfo {
   dead: boolean;
   /** results_sent - results_stored when the turret used accounting, else null. */
   missing: number | null;
+  /**
+   * Its results whose epoch lies outside the clock window (its clock is wrong): stored and in the
+   * whole-run statistics, in no interval. null when the window is unknown (no run start in the file).
+   */
+  results_outside_window: number | null;
+  /** The earliest and latest such epoch, as the turret sent them; null when there is none. */
+  outside_window_first: number | null;
+  outside_window_last: number | null;
 }
 
 /** The run summary written to summary.json (stable keys for CI). */
@@ -79,6 +94,7 @@ export interface RunSummary {
   run_time: number | null;
   /** finished_at - started_at. */
   duration: number | null;
+  /** The first and last result's epoch within the clock window. */
   first_result_at: number | null;
   last_result_at: number | null;
   /** Time-series interval used, seconds. */
@@ -94,6 +110,20 @@ export interface RunSummary {
   };
   /** Results without a numeric epoch or scriptrun_time: counted, not in the statistics. */
   invalid_results: number;
+  /**
+   * The HQ's clock window, epoch seconds: the run's start minus `tolerance` to its end plus
+   * `tolerance` (`to` null: the file does not say when the run ended). Results whose epoch lies
+   * outside it are in the whole-run statistics but in no interval, and set no first/last time.
+   * null when the file does not say when the run started (then every result is placed).
+   */
+  clock_window: { from: number; to: number | null; tolerance: number } | null;
+  /** Results outside the clock window (all turrets, unattributed included); null without a window. */
+  results_outside_window: number | null;
+  /**
+   * Results the HQ received but did not store (the results file refused them: disk full): in no
+   * figure of the report. null when not known (the results file cannot say; `oct run` passes it).
+   */
+  results_not_stored: number | null;
   all: TimerStats;
   timers: TimerStats[];
   turrets: TurretSummary[];
@@ -101,7 +131,7 @@ export interface RunSummary {
   unattributed_results: number;
   rejects: RejectInfo | null;
   distinct_error_messages: number;
-  error_messages: { message: string; count: number; first: number; last: number }[];
+  error_messages: { message: string; count: number; first: number | null; last: number | null }[];
   /** Anything the reader had to drop or could not read, in words. */
   notes: string[];
   [k: string]: unknown;
@@ -163,6 +193,17 @@ function intervalsOf(s: SeriesAccumulator, scan: ScanResult): IntervalRow[] {
   return rows;
 }
 
+/** "alpha: 10, beta: 2" for the per-turret counts of results outside the clock window. */
+function outsideList(scan: ScanResult): string {
+  return [...scan.outside]
+    .sort((a, b) => b[1].count - a[1].count)
+    .map(
+      ([name, o]) =>
+        `${name ?? 'unattributed'}: ${o.count} (${fmtTime(o.first)}${o.last !== o.first ? ` to ${fmtTime(o.last)}` : ''})`,
+    )
+    .join('; ');
+}
+
 /** Builds the model from a scan and the file's other tables. */
 export function buildModel(input: {
   scan: ScanResult;
@@ -172,8 +213,14 @@ export function buildModel(input: {
   resultsFile: string;
   layout: 'oct-ts' | 'oct-legacy';
   generator: string;
+  /** Seconds of tolerance the scan's clock window was built with (default CLOCK_TOLERANCE_SECONDS). */
+  clockTolerance?: number;
+  /** Results the HQ received but did not store, when known. */
+  resultsNotStored?: number | null;
 }): ReportModel {
   const { scan, run } = input;
+  const notStored = input.resultsNotStored ?? null;
+  const tolerance = input.clockTolerance ?? CLOCK_TOLERANCE_SECONDS;
   const span = scan.firstEpoch !== null && scan.lastEpoch !== null ? scan.lastEpoch - scan.firstEpoch : null;
   const all = statsOf(scan.all, span);
   const startedAt = run?.started_at ?? scan.firstEpoch;
@@ -184,6 +231,14 @@ export function buildModel(input: {
       `The time-series interval was widened from ${scan.widenedFrom} s to ${scan.interval} s to keep the report within ${scan.intervals} intervals.`,
     );
   }
+  if (notStored !== null && notStored > 0)
+    notes.push(
+      `${notStored} results were received by the HQ but not stored (the results file refused them): they are in no figure of this report.`,
+    );
+  if (scan.outsideTotal > 0)
+    notes.push(
+      `${scan.outsideTotal} results have an epoch more than ${tolerance} s outside the run (HQ clock) — ${outsideList(scan)}: those turrets' clocks are wrong. They are stored and in the whole-run statistics, but in no interval.`,
+    );
   if (scan.invalidRows > 0)
     notes.push(
       `${scan.invalidRows} results have no numeric epoch or scriptrun_time; they are counted but not in the statistics.`,
@@ -204,6 +259,9 @@ export function buildModel(input: {
     dead: DEAD.has((t.status ?? '').toLowerCase()),
     missing:
       t.results_sent !== null ? t.results_sent - (t.results_stored ?? scan.perTurret.get(t.name) ?? 0) : null,
+    results_outside_window: scan.window === null ? null : (scan.outside.get(t.name)?.count ?? 0),
+    outside_window_first: scan.outside.get(t.name)?.first ?? null,
+    outside_window_last: scan.outside.get(t.name)?.last ?? null,
   }));
   const series: SeriesReport[] = [scan.all, ...scan.timers].map((s, i) => ({
     stats: i === 0 ? all : statsOf(s, span),
@@ -237,6 +295,16 @@ export function buildModel(input: {
         'min, max, avg and stdev are exact; percentiles come from log-linear (HdrHistogram-layout) histograms of microsecond values',
     },
     invalid_results: scan.invalidRows,
+    clock_window:
+      scan.window === null
+        ? null
+        : {
+            from: scan.window.from,
+            to: Number.isFinite(scan.window.to) ? scan.window.to : null,
+            tolerance,
+          },
+    results_outside_window: scan.window === null ? null : scan.outsideTotal,
+    results_not_stored: notStored,
     all,
     timers: series.slice(1).map((s) => s.stats),
     turrets,

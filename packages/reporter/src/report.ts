@@ -1,7 +1,7 @@
 /** writeReport: results file -> report.html + summary.json. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { scanResults } from './aggregate.js';
+import { CLOCK_TOLERANCE_SECONDS, clockWindow, scanResults } from './aggregate.js';
 import { renderHtml } from './html.js';
 import { buildModel, type RunSummary } from './model.js';
 import { openResultsFile, readRejects, readRun, readTurrets, ReportError } from './store.js';
@@ -14,6 +14,14 @@ export interface ReportOptions {
   outDir: string;
   /** Time-series interval in seconds; default: the run's results_ts_interval, else 1. */
   intervalSeconds?: number;
+  /**
+   * Results whose epoch lies more than this many seconds before the run's start or after its end
+   * (the run table's times, the HQ's clock) are flagged per turret and placed in no interval.
+   * Default CLOCK_TOLERANCE_SECONDS (60).
+   */
+  clockToleranceSeconds?: number;
+  /** Results the HQ received but did not store (its run summary's `notStored`): the file cannot say. */
+  resultsNotStored?: number;
 }
 
 /** What writeReport wrote. */
@@ -37,10 +45,29 @@ export function generatorName(): string {
   return generator;
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/**
+ * Writes every file or none: each goes to a temporary file first, and the temporary files are
+ * renamed over the real names only once all are written. On failure (a full disk) they are removed
+ * and the error is thrown, naming the file, with its `code` (ENOSPC, ...).
+ */
+function writeAllOrNone(files: [path: string, text: string][]): void {
+  const tmps: string[] = [];
+  try {
+    for (const [path, text] of files) {
+      const tmp = `${path}.${process.pid}.tmp`;
+      tmps.push(tmp);
+      try {
+        writeFileSync(tmp, text);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw Object.assign(new Error(`cannot write ${path}: ${err.message}`), { code: err.code });
+      }
+    }
+    files.forEach(([path], i) => renameSync(tmps[i]!, path));
+  } catch (e) {
+    for (const tmp of tmps) rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**
@@ -57,6 +84,10 @@ export async function writeReport(options: ReportOptions): Promise<ReportFiles> 
       `time-series interval must be a positive number of seconds, got ${options.intervalSeconds}`,
     );
   }
+  const tolerance = options.clockToleranceSeconds ?? CLOCK_TOLERANCE_SECONDS;
+  if (!(tolerance >= 0 && Number.isFinite(tolerance))) {
+    throw new ReportError(`clock tolerance must be a number of seconds >= 0, got ${tolerance}`);
+  }
   const file = openResultsFile(dbPath);
   let summary: RunSummary;
   let html: string;
@@ -65,8 +96,12 @@ export async function writeReport(options: ReportOptions): Promise<ReportFiles> 
     const interval =
       options.intervalSeconds ??
       (run?.results_ts_interval && run.results_ts_interval > 0 ? run.results_ts_interval : 1);
-    const scan = await scanResults(file, interval, run?.started_at ?? null);
+    const scan = await scanResults(file, interval, run?.started_at ?? null, {
+      window: clockWindow(run, tolerance),
+    });
     const model = buildModel({
+      clockTolerance: tolerance,
+      resultsNotStored: options.resultsNotStored ?? null,
       scan,
       run,
       turrets: readTurrets(file),
@@ -83,7 +118,9 @@ export async function writeReport(options: ReportOptions): Promise<ReportFiles> 
   mkdirSync(outDir, { recursive: true });
   const htmlPath = join(outDir, 'report.html');
   const summaryPath = join(outDir, 'summary.json');
-  writeAtomic(htmlPath, html);
-  writeAtomic(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  writeAllOrNone([
+    [htmlPath, html],
+    [summaryPath, JSON.stringify(summary, null, 2) + '\n'],
+  ]);
   return { htmlPath, summaryPath, summary };
 }

@@ -47,14 +47,25 @@ export function knownResults(): KnownResult[] {
   return rows;
 }
 
+/** The run row's times (HQ clock): by default a 10 s run from START, drained 2 s. */
+export interface RunTimes {
+  started_at: number | null;
+  stopped_at: number | null;
+  finished_at: number | null;
+}
+
 /** Our layout: run, three turrets (one lost, one with accounting that lost 3 results), rejects. */
-export function writeOurStore(path: string, rows = knownResults()): void {
+export function writeOurStore(
+  path: string,
+  rows = knownResults(),
+  times: RunTimes = { started_at: START, stopped_at: START + 10, finished_at: START + 12 },
+): void {
   const db = new Database(path);
   db.exec(schemaSql());
   db.prepare(
     `INSERT INTO run (project, started_at, stopped_at, finished_at, run_time, results_ts_interval, config_json, hq_version, outcome)
      VALUES ('shop-checkout', ?, ?, ?, 10, 2, '{}', '0.1.0', 'completed')`,
-  ).run(START, START + 10, START + 12);
+  ).run(times.started_at, times.stopped_at, times.finished_at);
   const turret = db.prepare(
     `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

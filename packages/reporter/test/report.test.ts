@@ -189,11 +189,15 @@ void test('a long run gets a wider interval, and the report says so', async (t) 
   const { dir, cleanup } = tempDir('wide');
   t.after(cleanup);
   const db = join(dir, 'results.sqlite');
-  // Two results 10,000 s apart at interval 1 s would need 10,001 intervals.
-  writeOurStore(db, [
-    { turret_name: 'alpha', epoch: START, scriptrun_time: 0.1, error: '', custom_timers: {} },
-    { turret_name: 'alpha', epoch: START + 10_000, scriptrun_time: 0.2, error: '', custom_timers: {} },
-  ]);
+  // Two results 10,000 s apart (in a run that long) at interval 1 s would need 10,001 intervals.
+  writeOurStore(
+    db,
+    [
+      { turret_name: 'alpha', epoch: START, scriptrun_time: 0.1, error: '', custom_timers: {} },
+      { turret_name: 'alpha', epoch: START + 10_000, scriptrun_time: 0.2, error: '', custom_timers: {} },
+    ],
+    { started_at: START, stopped_at: START + 10_000, finished_at: START + 10_002 },
+  );
   const { summary } = await writeReport({ dbPath: db, outDir: dir, intervalSeconds: 1 });
   assert.equal(summary.interval, 10);
   assert.equal(summary.interval_requested, 1);
@@ -262,4 +266,104 @@ void test('a scan split with a worker thread gives the same statistics as one th
   assert.deepEqual(strip(b.summary.all), strip(a.summary.all));
   assert.deepEqual(b.summary.error_messages, a.summary.error_messages);
   assert.deepEqual([...two.perTurret].sort(), [...one.perTurret].sort());
+});
+
+void test('results whose epoch is far outside the run (a turret clock in 1970 or 2100) are flagged per turret and kept out of the intervals', async (t) => {
+  const { dir, cleanup } = tempDir('clock');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  const JAN_2100 = 4_102_444_800;
+  const skewed = [
+    // alpha's clock is in 2100, beta's in 1970; two unattributed results in 1970 too.
+    ...[0, 1, 2].map((i) => ({ turret_name: 'alpha', epoch: JAN_2100 + i, error: '' })),
+    ...[1, 2, 3, 4, 5].map((i) => ({ turret_name: 'beta', epoch: i, error: 'only on a wrong clock' })),
+    ...[7, 8].map((i) => ({ turret_name: null, epoch: i, error: '' })),
+  ].map((r) => ({ ...r, scriptrun_time: 0.5, custom_timers: { login: 0.05 } }));
+  writeOurStore(db, [...knownResults(), ...skewed]);
+  const { summary, htmlPath } = await writeReport({ dbPath: db, outDir: dir });
+
+  // Stored and in the whole-run statistics...
+  assert.equal(summary.transactions, 1010);
+  assert.equal(summary.all.count, 1010);
+  assert.equal(summary.errors, 105);
+  // ...but the time axis is the HQ's: the run's interval (2 s, from the run row), not widened.
+  assert.equal(summary.interval, 2);
+  assert.equal(summary.interval_requested, null);
+  assert.equal(summary.first_result_at, START);
+  near(summary.last_result_at, START + 9.99, 'last result in the window');
+  near(summary.all.rate, 1010 / 9.99, 'rate over the window, not over 130 years');
+  assert.deepEqual(summary.clock_window, { from: START - 60, to: START + 12 + 60, tolerance: 60 });
+  assert.equal(summary.results_outside_window, 10);
+  assert.deepEqual(
+    summary.turrets.map((x) => [
+      x.name,
+      x.results_in_file,
+      x.results_outside_window,
+      x.outside_window_first,
+      x.outside_window_last,
+    ]),
+    [
+      ['alpha', 337, 3, JAN_2100, JAN_2100 + 2],
+      ['beta', 338, 5, 1, 5],
+      ['gamma', 0, 0, null, null],
+    ],
+  );
+  assert.match(summary.notes.join('\n'), /10 results have an epoch more than 60 s outside the run/);
+  assert.match(summary.notes.join('\n'), /beta: 5 \(1970-01-01 00:00:01 UTC to 1970-01-01 00:00:05 UTC\)/);
+  // An error seen only on a wrong clock: counted, with no first or last time on the HQ's axis.
+  assert.deepEqual(
+    summary.error_messages.find((e) => e.message === 'only on a wrong clock'),
+    { message: 'only on a wrong clock', count: 5, first: null, last: null },
+  );
+
+  // The interval rows hold the 1000 results inside the window only, on the run's own axis.
+  const html = readFileSync(htmlPath, 'utf8');
+  const data = JSON.parse(
+    /<script type="application\/json" id="oct-data">(.*?)<\/script>/s.exec(html)![1]!,
+  ) as { series: { name: string; t: number[]; rate: number[] }[] };
+  for (const s of data.series) {
+    assert.deepEqual(s.t, [START, START + 2, START + 4, START + 6, START + 8], s.name);
+  }
+  const placed = data.series[0]!.rate.reduce((a, r) => a + r * 2, 0);
+  assert.equal(placed, 1000, 'the 10 results outside the window are in no interval');
+  assert.equal(
+    data.series[1]!.rate.reduce((a, r) => a + r * 2, 0),
+    500,
+    'nor are their timers',
+  );
+  const intervalRows = /<table class="intervals" id="series-0-intervals">[\s\S]*?<\/table>/.exec(html)![0];
+  assert.equal((intervalRows.match(/<tr><td>/g) ?? []).length, 5);
+  assert.doesNotMatch(intervalRows, /1970|2100/);
+
+  // Flagged per turret in the page.
+  const alert = /<div class="alert warn" id="clock-alert">[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+  assert.match(alert, /<span data-testid="outside-window">10<\/span> results have an epoch more than 60 s/);
+  assert.match(
+    alert,
+    /<li data-turret="alpha"><strong>alpha<\/strong>: 3 results \(epochs 2100-01-01 00:00:00 UTC to 2100-01-01 00:00:02 UTC\)<\/li>/,
+  );
+  assert.match(
+    alert,
+    /<li data-turret="beta"><strong>beta<\/strong>: 5 results \(epochs 1970-01-01 00:00:01 UTC to 1970-01-01 00:00:05 UTC\)<\/li>/,
+  );
+  assert.match(alert, /<li>2 from results without a turret name/);
+  const turretRows = /<table id="turrets">[\s\S]*?<\/table>/.exec(html)![0];
+  assert.equal((turretRows.match(/data-testid="clock-flag"/g) ?? []).length, 2, 'alpha and beta flagged');
+  assert.match(turretRows, /<td>gamma<\/td>/, 'gamma not flagged');
+});
+
+void test('the HQ count of results received but not stored is in summary.json and the page', async (t) => {
+  const { dir, cleanup } = tempDir('not-stored');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const { summary, htmlPath } = await writeReport({ dbPath: db, outDir: dir, resultsNotStored: 1234 });
+  assert.equal(summary.transactions, 1000);
+  assert.equal(summary.results_not_stored, 1234);
+  assert.match(summary.notes.join('\n'), /1234 results were received by the HQ but not stored/);
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.match(html, /<span data-testid="not-stored">1,234<\/span>/);
+  assert.match(html, /1,234 results were received by the HQ but not stored/);
+  const rebuilt = await rebuildReport(dir);
+  assert.equal(rebuilt.summary.results_not_stored, null, 'unknown when rebuilt from the file alone');
 });
