@@ -46,6 +46,8 @@ export const STOP_GRACE_MS = 5000;
 export const TEARDOWN_MS = 3000;
 /** While ready, the turret repeats its status this often (spec 6.2). */
 export const READY_REPEAT_MS = 2000;
+/** `hq_timeout` when the config has none: seconds without a frame from a `session` HQ (spec 8.11). */
+export const DEFAULT_HQ_TIMEOUT_S = 30;
 /**
  * ZeroMQ's own send queue (sndhwm), in frames: a frame is one result or a batch of up to 1000. The
  * outbox in front of it holds the rest and pauses the canons, so this only needs to keep the pipe full.
@@ -99,6 +101,16 @@ class TurretImpl implements Turret {
   private readonly sink: ResultSink;
   private readonly pool: WorkerPool;
   private ext: Extensions = { batch: false, protobuf: false, accounting: false };
+  /** `session` in effect (spec 8.8 to 8.11): the HQ names its run and keeps a heartbeat. */
+  private session = false;
+  /** The run_id of the last start obeyed (spec 8.9); null when it had none or before any start. */
+  private runId: string | null = null;
+  /** The run_id of a start received while a stop was under way (obeyed once it is done). */
+  private pendingRunId: string | null = null;
+  /** Monotonic ms of the last frame received from the HQ (spec 8.11). */
+  private lastHeardAt = performance.now();
+  private readonly hqTimeoutMs: number;
+  private watchdog: NodeJS.Timeout | undefined;
   private context: TransactionContext = {};
   private stopping = false;
   private pendingStart = false;
@@ -113,6 +125,8 @@ class TurretImpl implements Turret {
     options: TurretOptions,
   ) {
     this.log = options.log ?? ((line) => process.stderr.write(`oct-turret: ${line}\n`));
+    const timeout = config.hq_timeout;
+    this.hqTimeoutMs = (typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_HQ_TIMEOUT_S) * 1000;
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.outbox = new Outbox(
       this.push,
@@ -187,6 +201,8 @@ class TurretImpl implements Turret {
   }
 
   private onFrame(frame: Buffer): void {
+    // Any frame at all proves the HQ alive (spec 8.11), whoever it is for and whatever it holds.
+    this.lastHeardAt = performance.now();
     const decoded = decodeCommand(frame);
     if (!decoded.ok) {
       this.once(
@@ -208,7 +224,7 @@ class TurretImpl implements Turret {
         this.sendStatus();
         return;
       case 'start':
-        this.start();
+        this.start(typeof command.run_id === 'string' && command.run_id !== '' ? command.run_id : null);
         return;
       case 'stop':
         if (this.state === 'running' && !this.stopping) void this.stop();
@@ -225,11 +241,21 @@ class TurretImpl implements Turret {
     }
   }
 
-  /** Uses the extensions both sides advertised (spec 8.2, 8.3); a bare status_request changes nothing. */
+  /**
+   * Uses the extensions both sides advertised (spec 8.2, 8.3). A status_request without a 1.x
+   * advertisement (a legacy HQ's) takes only `session` out of effect: a legacy HQ sends no
+   * status_request once its run goes on, so it must never make the turret stop (spec 8.11).
+   */
   private negotiate(msg: unknown): void {
-    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return;
-    const ad = msg as { protocol?: unknown; capabilities?: unknown };
-    if (typeof ad.protocol !== 'string' || !ad.protocol.startsWith('1.')) return;
+    const ad = (msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? msg : {}) as {
+      protocol?: unknown;
+      capabilities?: unknown;
+      run_id?: unknown;
+    };
+    if (typeof ad.protocol !== 'string' || !ad.protocol.startsWith('1.')) {
+      this.setSession(false);
+      return;
+    }
     const theirs = Array.isArray(ad.capabilities) ? ad.capabilities : [];
     const both = (c: string): boolean =>
       theirs.includes(c) && (CAPABILITIES as readonly string[]).includes(c);
@@ -240,11 +266,62 @@ class TurretImpl implements Turret {
     };
     if (next.batch !== this.ext.batch || next.protobuf !== this.ext.protobuf) this.sink.flush();
     this.ext = next;
+    this.setSession(both('session'));
+    const hqRun = typeof ad.run_id === 'string' && ad.run_id !== '' ? ad.run_id : null;
+    if (
+      this.session &&
+      hqRun !== null &&
+      hqRun !== this.runId &&
+      this.state === 'running' &&
+      !this.stopping
+    ) {
+      // Another HQ took the ports: this start is not its run's (spec 8.10).
+      this.log(
+        `a new HQ (run ${hqRun}) advertised itself while this turret fires for ${this.runId === null ? 'a start without run_id' : `run ${this.runId}`}: stopping (spec 8.10)`,
+      );
+      this.pendingStart = false;
+      void this.stop();
+    }
   }
 
-  private start(): void {
+  private setSession(on: boolean): void {
+    this.session = on;
+    this.armWatchdog();
+  }
+
+  /**
+   * While running with `session` in effect, checks that the HQ was heard from within hq_timeout
+   * (spec 8.11). Frames only move lastHeardAt; the timer wakes at the earliest moment silence could
+   * have lasted long enough, and sleeps again if something was heard since.
+   */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
+    if (!this.session || this.hqTimeoutMs <= 0 || this.state !== 'running' || this.stopping || this.finished)
+      return;
+    const due = this.lastHeardAt + this.hqTimeoutMs - performance.now();
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(0, due) + 1);
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    if (!this.session || this.state !== 'running' || this.stopping || this.finished) return;
+    const silent = performance.now() - this.lastHeardAt;
+    if (silent < this.hqTimeoutMs) {
+      this.armWatchdog();
+      return;
+    }
+    this.log(
+      `nothing heard from the HQ for ${Math.round(silent / 1000)} s (hq_timeout ${this.hqTimeoutMs / 1000} s): stopping, results are sent and the turret returns to ready (spec 8.11)`,
+    );
+    this.pendingStart = false;
+    void this.stop();
+  }
+
+  private start(runId: string | null): void {
     if (this.stopping) {
       this.pendingStart = true; // obeyed once the stop is done, as the legacy turret does
+      this.pendingRunId = runId;
       return;
     }
     if (this.state !== 'ready') {
@@ -253,14 +330,19 @@ class TurretImpl implements Turret {
     }
     this.state = 'running';
     this.hasStarted = true;
+    this.runId = runId;
     this.sink.reset();
     const startAbsMs = performance.timeOrigin + performance.now();
     this.pool.start(this.config.canons, this.config.rampup, this.context, startAbsMs);
+    // The running status (with this start's run_id) goes before any of its results (spec 8.9).
     this.sendStatus();
+    this.lastHeardAt = performance.now(); // the start itself came from the HQ
+    this.armWatchdog();
   }
 
   private async stop(): Promise<void> {
     this.stopping = true;
+    this.armWatchdog(); // off while stopping
     this.sendStatus();
     try {
       await this.pool.stop(STOP_GRACE_MS, TEARDOWN_MS);
@@ -274,7 +356,7 @@ class TurretImpl implements Turret {
     this.becomeReady(); // results in flight are queued before this status (spec 4.3, 4.3.1)
     if (this.pendingStart) {
       this.pendingStart = false;
-      this.start();
+      this.start(this.pendingRunId);
     }
   }
 
@@ -310,6 +392,8 @@ class TurretImpl implements Turret {
     // Only once a run is over: while running the count still moves (spec 8.6).
     if (this.ext.accounting && this.hasStarted && this.state !== 'running') s.results_sent = this.sink.sent;
     if (reason !== undefined) s.reason = reason;
+    // Which start this status (and its results_sent) belongs to; only to an HQ that asked (spec 8.9).
+    if (this.session && this.runId !== null) s.run_id = this.runId;
     return s;
   }
 
@@ -330,6 +414,7 @@ class TurretImpl implements Turret {
     if (this.finished) return;
     this.finished = true;
     clearInterval(this.readyTimer);
+    clearTimeout(this.watchdog);
     const workers = this.pool.close().catch(() => undefined);
     await this.outbox.drained(EXIT_FLUSH_MS);
     this.closeSockets();
@@ -350,6 +435,7 @@ class TurretImpl implements Turret {
     }
     this.finished = true;
     clearInterval(this.readyTimer);
+    clearTimeout(this.watchdog);
     this.sink.discard();
     this.push.linger = 0;
     this.closeSockets();

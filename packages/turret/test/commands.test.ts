@@ -37,7 +37,7 @@ describe('oct-turret commands (legacy plain protocol)', () => {
     assert.equal(s.canons, 2);
     assert.equal(s.rampup, 0);
     assert.equal(s.protocol, '1.0');
-    assert.deepEqual(s.capabilities, ['batch', 'protobuf', 'accounting']);
+    assert.deepEqual(s.capabilities, ['batch', 'protobuf', 'accounting', 'session']);
     assert.equal(s.raw.results_sent, undefined, 'no accounting before the HQ advertised it');
   });
 

@@ -54,11 +54,15 @@ export class Harness {
     void this.collect();
   }
 
-  static async create(): Promise<Harness> {
+  /**
+   * Binds on free ports, or on `ports` (a new HQ taking the ports of one that went away: binding is
+   * retried for a while, as the old sockets may take a moment to let go of them).
+   */
+  static async create(ports?: { pub: number; pull: number }): Promise<Harness> {
     const pub = new Publisher({ linger: 0 });
     const pull = new Pull({ linger: 0 });
-    await pub.bind('tcp://127.0.0.1:*');
-    await pull.bind('tcp://127.0.0.1:*');
+    await bindRetrying(pub, `tcp://127.0.0.1:${ports?.pub ?? '*'}`);
+    await bindRetrying(pull, `tcp://127.0.0.1:${ports?.pull ?? '*'}`);
     const port = (s: Publisher | Pull): number => Number(/:(\d+)$/.exec(s.lastEndpoint ?? '')![1]);
     return new Harness(pub, pull, port(pub), port(pull));
   }
@@ -105,9 +109,16 @@ export class Harness {
     return path;
   }
 
-  /** Sends a command; `msg` defaults to what the legacy HQ sends for it. */
-  async send(command: string, msg: unknown = DEFAULT_MSG[command] ?? null, topic = ''): Promise<void> {
-    await this.pub.send(encodeCommand({ command, msg }, topic));
+  /** Sends a command; `msg` defaults to what the legacy HQ sends for it; `extra` goes beside it. */
+  async send(
+    command: string,
+    msg: unknown = DEFAULT_MSG[command] ?? null,
+    topic = '',
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.pub.send(
+      encodeCommand({ command, msg, ...extra } as Parameters<typeof encodeCommand>[0], topic),
+    );
   }
 
   async sendRaw(frame: string | Uint8Array): Promise<void> {
@@ -185,6 +196,18 @@ export class Harness {
     this.closed = true;
     this.pub.close();
     this.pull.close();
+  }
+}
+
+async function bindRetrying(socket: Publisher | Pull, endpoint: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await socket.bind(endpoint);
+      return;
+    } catch (e) {
+      if (attempt >= 50) throw e;
+      await sleep(100);
+    }
   }
 }
 
