@@ -16,5 +16,7 @@ export const EXIT = {
   usage: 2,
   noTurrets: 3,
   allTurretsDead: 4,
+  /** The results directory refused writes (disk full, read-only): results file, report or summary. */
+  storage: 5,
   interrupted: 130,
 } as const;

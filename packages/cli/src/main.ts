@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { newProject } from './new-project.js';
+import { isStorageError } from './report.js';
 import { runCommand } from './run-command.js';
 
 const EXIT_HELP = `
@@ -17,6 +18,9 @@ Exit codes:
        or reporter refuses
   3    no turret joined in time (--wait-timeout), or every --local turret exited before the start
   4    every turret died (aborted, killed or lost) during the run
+  5    the results directory refused writes (disk full, read-only): turrets stopped, the
+       results stored kept and counted, those received but not stored stated; the report
+       written if there was room, else one line says so
   130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;
 
 function seconds(value: string): number {
@@ -187,7 +191,11 @@ function userError(e: unknown): CliError {
   // The packer and reporter throw errors whose message is already one line per mistake.
   return new CliError(
     err.message,
-    err.name === 'PackError' || err.name === 'ReportError' ? EXIT.usage : EXIT.failure,
+    err.name === 'PackError' || err.name === 'ReportError'
+      ? EXIT.usage
+      : isStorageError(e)
+        ? EXIT.storage
+        : EXIT.failure,
   );
 }
 

@@ -16,7 +16,7 @@ import { EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { LocalTurrets } from './local.js';
 import { progressView } from './progress.js';
-import { reportRun } from './report.js';
+import { clockWarnings, reportRun } from './report.js';
 
 export interface RunCommandOptions {
   /** Parent of the `results_<timestamp>` directory (default `<project>/results`). */
@@ -155,14 +155,21 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
   }
 
   printSummary(summary, io);
-  if (summary.startedAt !== null) {
-    const report = await reportRun(summary, cfg.results_ts_interval);
-    if (report.error)
-      io.err(`WARNING: report not written by @oct/reporter (${report.error}); HQ summary written instead`);
-    if (report.htmlPath) io.out(`report:  ${report.htmlPath}`);
-    io.out(`summary: ${report.summaryPath}`);
+  if (summary.startedAt === null) return summary.exitCode;
+  const report = await reportRun(summary, cfg.results_ts_interval);
+  if (report.summary) for (const line of clockWarnings(report.summary)) io.err(line);
+  if (report.summaryPath === null) {
+    // Not even the HQ's summary fits: one line, and the way to get the report once there is room.
+    io.err(
+      `oct: report not written (${report.error}), nor summary.json; once there is room, \`oct rebuild-results ${summary.resultsDir}\` writes them`,
+    );
+    return report.storage ? EXIT.storage : EXIT.failure;
   }
-  return summary.exitCode;
+  if (report.error)
+    io.err(`WARNING: report not written by @oct/reporter (${report.error}); HQ summary written instead`);
+  if (report.htmlPath) io.out(`report:  ${report.htmlPath}`);
+  io.out(`summary: ${report.summaryPath}`);
+  return report.storage ? EXIT.storage : summary.exitCode;
 }
 
 function printSummary(s: RunSummary, io: Io): void {
@@ -171,6 +178,10 @@ function printSummary(s: RunSummary, io: Io): void {
   const rate = s.transactions ? ` (${((s.errors / s.transactions) * 100).toFixed(2)}% errors)` : '';
   io.out(`run ${s.outcome.replace(/_/g, ' ')}: ${s.message}`);
   io.out(`transactions: ${s.transactions}, errors: ${s.errors}${rate}${secs}`);
+  if (s.notStored)
+    io.err(
+      `WARNING: ${s.notStored} results received but not stored (the results file refused them); the counts here are the results in the file`,
+    );
   for (const t of s.turrets) {
     const sent = t.resultsSent !== null ? `, sent ${t.resultsSent}` : '';
     io.out(`  ${t.name} (${t.uuid}) ${t.status}: stored ${t.resultsStored}${sent}`);
