@@ -3,6 +3,8 @@
  * rejects, turrets and the run row in the results file, and reports statuses and counts back
  * (IngestThread is its other half). It owns the only SQLite connection of the run.
  */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { forEachFrame } from './frame-chunk.js';
 import { Ingest } from './ingest.js';
@@ -133,7 +135,12 @@ function serve(store: ResultsStore): void {
           rejects = store.countRejects();
           store.close();
         } catch (e) {
-          warnUnlessFailed('closing the results file failed', e);
+          if (ingest.storeFailure === null) warn('closing the results file failed', e);
+          else if (existsSync(`${setup.dbPath}-wal`))
+            post({
+              t: 'warning',
+              message: `${setup.dbPath}-wal holds results that could not be folded into ${basename(setup.dbPath)} (no room): keep it beside it, SQLite reads both`,
+            });
         }
         post({ t: 'closed', tally: tally(), rejects });
         port.close();

@@ -312,7 +312,8 @@ export class HqRun extends EventEmitter<RunEvents> {
     const message = `results can no longer be stored: ${reason}`;
     this.emit('log', `WARNING: ${message}`);
     if (this.phase === 'running') this.stopAndDrain('store_failed', message);
-    else if (this.phase === 'draining') {
+    else {
+      // Draining, or finished and storing the last results (the summary is not made yet): say so.
       this.outcome = 'store_failed';
       this.message = message;
     }
