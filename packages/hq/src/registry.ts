@@ -2,6 +2,11 @@
  * The turret registry: the HQ learns turrets from their status messages only (DESIGN §2: PUB/SUB
  * drops what is published before a subscriber joins), keeps each one's last known state and when it
  * was last heard from, and marks a turret `lost` when it stops answering status_request (spec 8.7).
+ *
+ * It also tells whose start a turret fires for (spec 8.12, 8.13): with `session`, the run_id its
+ * status echoes (8.9); without, a turret is firing for this run when this HQ saw it not running and
+ * has sent a start since. Only this run's starts count: `results_sent` reported for any other start
+ * (a reused turret's previous run, a turret that outlived another HQ) is never taken.
  */
 import type { TurretState, TurretStatus } from '@oct/protocol';
 
@@ -31,6 +36,22 @@ export interface TurretInfo {
   /** Monotonic ms of the first status. */
   joinedAt: number;
   reason: string | null;
+  /** session: the run_id its last status named (spec 8.9); null when none. */
+  runId: string | null;
+  /** Whose start its last `running` status was for; null when its last status was not `running`. */
+  firing: 'ours' | 'foreign' | null;
+  /** It has fired for a start of this run (acknowledged one with a `running` status). */
+  inRun: boolean;
+  /** This HQ has seen it not running (without session, a start can be ours only after that). */
+  seenIdle: boolean;
+  /** accounting: results_sent of this run's earlier starts, when it was started more than once. */
+  sentDone: number;
+  /**
+   * Results received from it before its first start of this run (stored, and received but not
+   * stored): another start's, e.g. of an HQ that went away. Measured until that start's `running`
+   * status (spec 8.9, 8.12); not counted as its results in this run.
+   */
+  before: { stored: number; notStored: number };
 }
 
 /** Whether this turret speaks protocol 1.x (so it may get direct orders, spec 3.1.3). */
@@ -52,10 +73,19 @@ export interface StatusUpdate {
   turret: TurretInfo;
   isNew: boolean;
   previous: ShownState | null;
+  /** This status acknowledges a start of this run (a `running` status after not firing for it). */
+  started: boolean;
+  /** It reports `running` for a start this HQ did not send (spec 8.13). */
+  foreign: boolean;
 }
 
 export class TurretRegistry {
   private readonly byUuid = new Map<string, TurretInfo>();
+  /** Set once this HQ has sent a start: a turret seen not running, then running, fires for this run. */
+  startSent = false;
+
+  /** `runId`: the run_id this HQ advertises (session, spec 8.8); null when it advertises none. */
+  constructor(readonly runId: string | null = null) {}
 
   /** Records a status message received at monotonic time `now` (ms). */
   update(s: TurretStatus, now: number, epochNow = Date.now() / 1000): StatusUpdate {
@@ -77,7 +107,14 @@ export class TurretRegistry {
       updatedAt: epochNow,
       joinedAt: now,
       reason: null,
+      runId: null,
+      firing: null,
+      inRun: false,
+      seenIdle: false,
+      sentDone: 0,
+      before: { stored: 0, notStored: 0 },
     };
+    const wasFiring = known ? known.firing : null;
     t.name = s.turret;
     t.canons = s.canons;
     t.script = s.script;
@@ -88,12 +125,37 @@ export class TurretRegistry {
     t.lastHeard = Math.max(t.lastHeard, now);
     t.updatedAt = epochNow;
     if (s.reason !== null) t.reason = s.reason;
-    if (s.results_sent !== null) {
-      t.resultsSent = s.results_sent;
+    t.runId = s.run_id ?? null;
+    // Whose start: with session the status says (8.9); without, a running turret stays on the start
+    // it was on, and is on one of ours only if seen not running before a start was sent (8.13).
+    const named = s.run_id !== undefined && this.runId !== null ? s.run_id === this.runId : null;
+    let started = false;
+    let foreign = false;
+    if (s.status === 'running') {
+      const ours = named ?? (wasFiring !== null ? wasFiring === 'ours' : this.startSent && t.seenIdle);
+      t.firing = ours ? 'ours' : 'foreign';
+      foreign = !ours;
+      started = ours && wasFiring !== 'ours';
+    } else {
+      t.firing = null;
+      if (s.status === 'ready' || s.status === 'initialized') t.seenIdle = true;
+      // A status naming this run from a turret never seen running for it: it ran a start of ours
+      // and stopped in between (its running status unseen); count it all the same.
+      if (named === true && !t.inRun) started = true;
+    }
+    if (started) {
+      if (t.inRun) t.sentDone = t.resultsSent ?? t.sentDone; // a second start within this run
+      t.inRun = true;
+    }
+    // results_sent counts since the turret's last start: take it only when that start is this run's
+    // (8.12). A turret that fired for someone else since keeps what it had.
+    const forThisRun = named ?? (t.inRun && (wasFiring === 'ours' || (wasFiring === null && !foreign)));
+    if (s.results_sent !== null && s.status !== 'running' && forThisRun) {
+      t.resultsSent = t.sentDone + s.results_sent;
       t.resultsSentAt = now;
     }
     if (!known) this.byUuid.set(s.uuid, t);
-    return { turret: t, isNew: !known, previous };
+    return { turret: t, isNew: !known, previous, started, foreign };
   }
 
   /** Notes that a turret was heard from at `now` (one of its results arrived then). */

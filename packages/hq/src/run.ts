@@ -9,6 +9,7 @@
  *  HQ PULL <-- status, result, batch ---------------------------------------  turret PUSH
  * ```
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,9 @@ import {
   type TurretView,
 } from './run-types.js';
 import { TurretRegistry, hasAccounting, isDead, isModern, type TurretInfo } from './registry.js';
+
+/** The longest status_request cadence with which the HQ advertises `session` (spec 8.8). */
+const SESSION_HEARTBEAT_MS = 5000;
 
 /** The HQ's version, stored in the run row. */
 export const HQ_VERSION: string = (() => {
@@ -77,6 +81,8 @@ export class HqRun extends EventEmitter<RunEvents> {
   publishPort = 0;
   rcPort = 0;
   phase: RunPhase = 'waiting';
+  /** This run's identity, in every advertisement and start when it advertises `session` (spec 8.8). */
+  readonly runId: string = randomUUID();
 
   private readonly opts: Required<
     Omit<StartRunOptions, 'project' | 'resultsDir' | 'signal' | 'transactionContext'>
@@ -85,7 +91,7 @@ export class HqRun extends EventEmitter<RunEvents> {
   };
   /** Decoding and storing run on a worker thread; set by bind(). */
   private ingest!: IngestThread;
-  private readonly registry = new TurretRegistry();
+  private readonly registry = new TurretRegistry(this.runId);
   private readonly pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000 });
   private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: 100_000 });
   private external: zmq.Publisher | null = null;
@@ -101,6 +107,10 @@ export class HqRun extends EventEmitter<RunEvents> {
   private outcome: Outcome = 'completed';
   private message = '';
   private lateStarts = new Map<string, number>();
+  /** When each turret firing for a start this HQ did not send was last told to stop (spec 8.13). */
+  private foreignStops = new Map<string, number>();
+  /** Turrets whose results from before this run are being counted again once stored. */
+  private measuring = new Set<string>();
   private rateSamples: { t: number; n: number }[] = [];
   private loop: Promise<void> = Promise.resolve();
   private abortListener: (() => void) | null = null;
@@ -281,12 +291,16 @@ export class HqRun extends EventEmitter<RunEvents> {
 
   private onStatus(s: TurretStatus, receivedAt: number): void {
     const now = performance.now();
-    const { turret, isNew, previous } = this.registry.update(s, receivedAt);
-    turret.resultsStored = this.ingest.storedByUuid.get(turret.uuid) ?? 0;
+    const wasInRun = this.registry.get(s.uuid)?.inRun ?? false;
+    const { turret, isNew, previous, started, foreign } = this.registry.update(s, receivedAt);
+    // Up to its running status for this run's first start, what it sent was another start's (8.12).
+    if (!wasInRun && (!turret.inRun || (started && s.status === 'running'))) this.measureBefore(turret);
+    turret.resultsStored = this.countedFor(turret).stored;
     this.saveTurret(turret);
     if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
     else if (previous !== turret.status)
       this.emit('turret', { kind: 'state', turret: this.view(turret), previous });
+    if (foreign) this.stopForeign(turret, now);
     if (this.phase === 'waiting' && this.readyCount() >= this.project.config.min_turrets) {
       this.startFiring();
     } else if (this.phase === 'running' && turret.status === 'ready') {
@@ -294,10 +308,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       const last = this.lateStarts.get(turret.uuid) ?? -Infinity;
       if (now - last >= 1000) {
         this.lateStarts.set(turret.uuid, now);
-        // A legacy turret parses every frame it gets as JSON, direct orders to others included, and
-        // dies of a topic prefix: address a turret only when no legacy turret listens (spec 3.1.3).
-        const direct = isModern(turret) && this.registry.list().every((t) => isModern(t) || isDead(t));
-        this.sendStart(direct ? turret.uuid : '');
+        this.sendStart(this.mayAddress(turret) ? turret.uuid : '');
         this.emit('turret', { kind: 'started_late', turret: this.view(turret), previous });
       }
     }
@@ -320,8 +331,82 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (!canDrain || this.phase === 'waiting') this.finish('store_failed', message);
   }
 
+  /** Turrets ready, or firing for this run: one firing for another HQ's start is not (spec 8.13). */
   private readyCount(): number {
-    return this.registry.alive().filter((t) => t.status === 'ready' || t.status === 'running').length;
+    return this.registry
+      .alive()
+      .filter((t) => t.status === 'ready' || (t.status === 'running' && t.firing === 'ours')).length;
+  }
+
+  /** Whether this HQ advertises `session`: only with a heartbeat of 5 s at most (spec 8.8). */
+  private get session(): boolean {
+    return this.opts.statusIntervalMs <= SESSION_HEARTBEAT_MS;
+  }
+
+  /** Results from `t` that count in this run: since its first start of this run (spec 8.12). */
+  private countedFor(t: TurretInfo): { stored: number; received: number } {
+    const stored = Math.max(0, (this.ingest.storedByUuid.get(t.uuid) ?? 0) - t.before.stored);
+    const notStored = Math.max(0, (this.ingest.notStoredByUuid.get(t.uuid) ?? 0) - t.before.notStored);
+    return { stored, received: stored + notStored };
+  }
+
+  /**
+   * Counts what `t` sent so far as sent before this run's start: the counts that came with its status
+   * cover every result it sent before it, except those still waiting in the ingest thread, so they
+   * are taken again once those are stored, if it has not acknowledged a start of this run by then.
+   * Its results follow its running status (spec 8.9), so none of this run's are counted here.
+   */
+  private measureBefore(t: TurretInfo): void {
+    const take = (): void => {
+      t.before = {
+        stored: this.ingest.storedByUuid.get(t.uuid) ?? 0,
+        notStored: this.ingest.notStoredByUuid.get(t.uuid) ?? 0,
+      };
+    };
+    take();
+    if (t.inRun || this.measuring.has(t.uuid) || (this.phase !== 'waiting' && this.phase !== 'running'))
+      return;
+    this.measuring.add(t.uuid);
+    void this.ingest.flushed().then(() => {
+      this.measuring.delete(t.uuid);
+      if (!t.inRun) take();
+    });
+  }
+
+  /**
+   * A turret firing for a start this HQ did not send (another HQ's, which went away) is not counted
+   * into the run: it is told to stop, and started with the others once it reports ready (spec 8.13).
+   * By direct order when 3.1.3 allows it; by broadcast only while no turret fires for this run.
+   */
+  private stopForeign(t: TurretInfo, now: number): void {
+    if (this.phase === 'finished') return;
+    const last = this.foreignStops.get(t.uuid);
+    if (last !== undefined && now - last < 1000) return;
+    this.foreignStops.set(t.uuid, now);
+    const direct = this.mayAddress(t);
+    const broadcast = !direct && !this.registry.alive().some((x) => x.firing === 'ours');
+    const who = `${t.name} (${t.uuid})`;
+    if (direct || broadcast) {
+      this.send(encodeCommand({ command: 'stop', msg: 'premature stop' }, direct ? t.uuid : ''));
+      if (last === undefined)
+        this.emit(
+          'log',
+          `${who} is firing for a start this HQ did not send (another HQ's run): stopping it; it joins this run once ready (spec 8.13)`,
+        );
+    } else if (last === undefined) {
+      this.emit(
+        'log',
+        `WARNING: ${who} is firing for a start this HQ did not send, and cannot be stopped alone while legacy turrets listen (spec 3.1.3): its results are stored, not counted as this run's`,
+      );
+    }
+  }
+
+  /**
+   * A legacy turret parses every frame it gets as JSON, direct orders to others included, and dies of
+   * a topic prefix: address a turret only when no legacy turret listens (spec 3.1.3).
+   */
+  private mayAddress(t: TurretInfo): boolean {
+    return isModern(t) && this.registry.list().every((x) => isModern(x) || isDead(x));
   }
 
   private startFiring(): void {
@@ -340,10 +425,12 @@ export class HqRun extends EventEmitter<RunEvents> {
 
   /** set_transaction_context then start, like the legacy HQ; topic '' broadcasts (spec 3.1.3). */
   private sendStart(topic: string): void {
+    this.registry.startSent = true;
     this.send(
       encodeCommand({ command: 'set_transaction_context', msg: this.opts.transactionContext }, topic),
     );
-    this.send(encodeCommand({ command: 'start', msg: 'open fire' }, topic));
+    const runId = this.session ? { run_id: this.runId } : {};
+    this.send(encodeCommand({ command: 'start', msg: 'open fire', ...runId }, topic));
   }
 
   private stopAndDrain(outcome: Outcome, message: string): void {
@@ -376,14 +463,13 @@ export class HqRun extends EventEmitter<RunEvents> {
       sinceStop >= this.opts.drainQuietMs && now - this.ingest.lastResultAt >= this.opts.drainQuietMs;
     if (!quiet) return;
     const counted = this.registry.alive().every((t) => {
-      if (!hasAccounting(t)) return true;
-      const received =
-        (this.ingest.storedByUuid.get(t.uuid) ?? 0) + (this.ingest.notStoredByUuid.get(t.uuid) ?? 0);
+      // Only turrets that fired for this run owe a count: not one that never became ready (8.12).
+      if (!hasAccounting(t) || !t.inRun) return true;
       return (
         t.resultsSentAt !== null &&
         t.resultsSentAt >= this.stoppedAtMono &&
         t.status !== 'running' &&
-        received >= (t.resultsSent ?? 0)
+        this.countedFor(t).received >= (t.resultsSent ?? 0)
       );
     });
     if (counted) this.finish(this.outcome, this.message);
@@ -394,7 +480,9 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.send(
       encodeCommand({
         command: 'status_request',
-        msg: { protocol: PROTOCOL_VERSION, capabilities: [...CAPABILITIES] },
+        msg: this.session
+          ? { protocol: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], run_id: this.runId }
+          : { protocol: PROTOCOL_VERSION, capabilities: CAPABILITIES.filter((c) => c !== 'session') },
       }),
     );
     // Judged on what has arrived: a backlog of results never makes a healthy turret look silent.
@@ -432,8 +520,15 @@ export class HqRun extends EventEmitter<RunEvents> {
     const finishedAt = Date.now() / 1000;
     const turrets = this.registry.list();
     for (const t of turrets) {
-      t.resultsStored = this.ingest.storedByUuid.get(t.uuid) ?? 0;
+      t.resultsStored = this.countedFor(t).stored;
       this.saveTurret(t);
+      // Stored, as everything a turret sends, but not this run's (spec 8.12): say so.
+      const stale = t.inRun ? t.before.stored : (this.ingest.storedByUuid.get(t.uuid) ?? 0);
+      if (stale > 0)
+        this.emit(
+          'log',
+          `WARNING: ${t.name} (${t.uuid}): ${stale} result(s) it sent for a start this HQ did not send (another HQ's run) are in the results file; they are not counted as its results in this run`,
+        );
     }
     this.ingest.updateRun({ finished_at: finishedAt, outcome: this.outcome });
     const rejects = await this.ingest.close();
@@ -513,7 +608,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       protocol: t.protocol,
       capabilities: t.capabilities,
       resultsSent: t.resultsSent,
-      resultsStored: this.ingest.storedByUuid.get(t.uuid) ?? t.resultsStored,
+      resultsStored: this.countedFor(t).stored,
       reason: t.reason,
     };
   }

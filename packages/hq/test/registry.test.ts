@@ -69,3 +69,52 @@ void it('counts stored results per turret uuid across single results, JSON and p
   assert.equal(ingest.storedByUuid.get('ub'), 3);
   assert.deepEqual(statuses, ['ua']);
 });
+
+void it("tells this run's starts from others' with session: by the run_id a status names (spec 8.12, 8.13)", () => {
+  const r = new TurretRegistry('run-B');
+  const caps = { protocol: '1.0', capabilities: ['accounting', 'session'] };
+  // A turret left firing by HQ A: foreign, and its count (for A's start) is not taken.
+  let u = r.update(status({ ...caps, status: 'running', run_id: 'run-A' }), 0);
+  assert.equal(u.foreign, true);
+  assert.equal(u.started, false);
+  u = r.update(status({ ...caps, status: 'ready', run_id: 'run-A', results_sent: 3976 }), 1);
+  assert.equal(u.turret.resultsSent, null, "results_sent of run A's start");
+  assert.equal(u.turret.inRun, false);
+  // B starts it: acknowledged by a running status naming run B; its count is then B's.
+  u = r.update(status({ ...caps, status: 'running', run_id: 'run-B' }), 2);
+  assert.deepEqual([u.started, u.foreign, u.turret.inRun, u.turret.firing], [true, false, true, 'ours']);
+  u = r.update(status({ ...caps, status: 'running', run_id: 'run-B' }), 3);
+  assert.equal(u.started, false, 'the same start');
+  u = r.update(status({ ...caps, status: 'ready', run_id: 'run-B', results_sent: 120 }), 4);
+  assert.equal(u.turret.resultsSent, 120);
+  assert.equal(u.turret.resultsSentAt, 4);
+  // Started again within the run (e.g. after it stopped on silence): the counts add up.
+  u = r.update(status({ ...caps, status: 'running', run_id: 'run-B' }), 5);
+  assert.equal(u.started, true);
+  u = r.update(status({ ...caps, status: 'ready', run_id: 'run-B', results_sent: 30 }), 6);
+  assert.equal(u.turret.resultsSent, 150);
+});
+
+void it("tells this run's starts from others' without session: seen not running, then running after a start (spec 8.13)", () => {
+  const r = new TurretRegistry('run-B');
+  const caps = { protocol: '1.0', capabilities: ['accounting'] };
+  // First heard from while running: another HQ's start.
+  let u = r.update(status({ ...caps, uuid: 'left', status: 'running' }), 0);
+  assert.equal(u.foreign, true);
+  u = r.update(status({ ...caps, uuid: 'left', status: 'ready', results_sent: 900 }), 1);
+  assert.equal(u.turret.resultsSent, null);
+  // A reused turret reports the count of its previous run while ready: not taken either.
+  u = r.update(status({ ...caps, uuid: 'reused', status: 'ready', results_sent: 500 }), 1);
+  assert.equal(u.turret.resultsSent, null);
+  // Running before this HQ sent any start: not this run's.
+  u = r.update(status({ ...caps, uuid: 'reused', status: 'running' }), 2);
+  assert.equal(u.foreign, true);
+  r.update(status({ ...caps, uuid: 'reused', status: 'ready', results_sent: 510 }), 3);
+  r.startSent = true;
+  for (const uuid of ['left', 'reused']) {
+    u = r.update(status({ ...caps, uuid, status: 'running' }), 4);
+    assert.deepEqual([u.started, u.foreign], [true, false], uuid);
+    u = r.update(status({ ...caps, uuid, status: 'ready', results_sent: 7 }), 5);
+    assert.equal(u.turret.resultsSent, 7, uuid);
+  }
+});
