@@ -8,10 +8,17 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PROTOBUF_BATCH_TAG, decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
+import {
+  PROTOBUF_BATCH_TAG,
+  decodeTurretFrame,
+  type Decoded,
+  type Result,
+  type TurretMessage,
+  type TurretStatus,
+} from '@oct/protocol';
 import { FrameChunker } from './frame-chunk.js';
 import { ResultPacker } from './result-columns.js';
-import type { IngestCounts } from './ingest.js';
+import { errorLine, type IngestCounts } from './ingest.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, RunFields, ToIngest } from './ingest-messages.js';
 import type { RunRow, TurretRow } from './store/store.js';
 
@@ -58,6 +65,15 @@ export interface IngestThreadOptions {
    * frames are still decoded, statuses still reported and results counted (`counts.notStored`).
    */
   onStoreFailed?: (message: string) => void;
+}
+
+/** decodeTurretFrame, or null should it throw. */
+function decodeOrNull(frame: Uint8Array): Decoded<TurretMessage> | null {
+  try {
+    return decodeTurretFrame(frame);
+  } catch {
+    return null;
+  }
 }
 
 /** The worker's source file beside this module: .ts when run from src/ (tsx), .js from dist/. */
@@ -143,17 +159,30 @@ export class IngestThread {
     this.worker.on('exit', (code) => this.onExit(code));
   }
 
-  /** Hands one received frame over (it is copied or decoded; the caller may drop it). */
+  /**
+   * Hands one received frame over (it is copied or decoded; the caller may drop it). Never throws:
+   * the receive loop calls it, and no frame may stop that loop (issue 15).
+   */
   push(frame: Uint8Array): void {
     if (!this.alive) return;
+    try {
+      this.route(frame);
+    } catch (e) {
+      // Not known to happen: the frame could not even be copied for the ingest thread.
+      this.options.onWarning?.(`a frame of ${frame.length} bytes was dropped: ${errorLine(e)}`);
+    }
+  }
+
+  private route(frame: Uint8Array): void {
     this.lastPushAt = performance.now();
     const decodeHere = frame[0] === PROTOBUF_BATCH_TAG || frame.length >= DECODE_HERE_BYTES;
     // Statuses and invalid frames always go to the worker as they are (it decodes or rejects them),
     // and so does everything when every message is logged there (console_logging).
     if (decodeHere && !this.options.onLog) {
-      const decoded = decodeTurretFrame(frame);
-      if (decoded.ok && decoded.value.kind === 'batch') return this.addResults(decoded.value.results);
-      if (decoded.ok && decoded.value.kind === 'result') return this.addResults([decoded.value.result]);
+      // Should decoding throw (none is known to), the ingest thread decodes it again and rejects it.
+      const decoded = decodeOrNull(frame);
+      if (decoded?.ok && decoded.value.kind === 'batch') return this.addResults(decoded.value.results);
+      if (decoded?.ok && decoded.value.kind === 'result') return this.addResults([decoded.value.result]);
     }
     // Frames and packs go over in the order they came: send one kind before adding the other.
     if (this.packer.length > 0) this.sendPending();

@@ -2,9 +2,16 @@
  * The ingest path (spec 5.5, 5.6, DESIGN §5): every PULL frame is decoded with decodeTurretFrame;
  * statuses go to a callback, results and batches are packed as they arrive (ResultPacker) and
  * flushed to SQLite in transactions of insert_limit rows, invalid frames go to the reject table.
- * Nothing a turret sends can throw out of `handle`.
+ * Nothing a turret sends can throw out of `handle`: should decoding a frame ever throw (none is known
+ * to; a frame too large for a string would), the frame is rejected as `undecodable` with the reason.
  */
-import { decodeTurretFrame, type Result, type TurretStatus } from '@oct/protocol';
+import {
+  decodeTurretFrame,
+  type Decoded,
+  type Result,
+  type TurretMessage,
+  type TurretStatus,
+} from '@oct/protocol';
 import { ResultPacker, packedLength, unpackResults, type PackedResults } from './result-columns.js';
 import { InsertError, type ResultsStore } from './store/store.js';
 
@@ -44,6 +51,24 @@ export interface IngestCounts {
   /** Valid status messages. */
   statuses: number;
 }
+
+/** The reject code of a frame whose decoding threw (decodeTurretFrame returns errors as values). */
+export const UNDECODABLE = 'undecodable';
+
+/** An exception as one line of at most 200 characters. */
+export function errorLine(e: unknown): string {
+  let message: string;
+  try {
+    message = e instanceof Error ? `${e.name}: ${e.message}` : typeof e;
+  } catch {
+    message = 'unknown error';
+  }
+  message = message.replace(/\s+/g, ' ');
+  return message.length > 200 ? `${message.slice(0, 197)}...` : message;
+}
+
+/** The reason kept for an `undecodable` frame. */
+export const undecodableReason = (e: unknown): string => `decoding the frame failed: ${errorLine(e)}`;
 
 export class Ingest {
   readonly counts: IngestCounts = {
@@ -89,7 +114,13 @@ export class Ingest {
 
   /** Decodes and dispatches one frame. */
   handle(frame: Uint8Array, now = performance.now()): void {
-    const decoded = decodeTurretFrame(frame);
+    let decoded: Decoded<TurretMessage>;
+    try {
+      decoded = decodeTurretFrame(frame);
+    } catch (e) {
+      this.rejectFrame(UNDECODABLE, undecodableReason(e), frame);
+      return;
+    }
     if (!decoded.ok) {
       this.rejectFrame(decoded.error.code, decoded.error.message, frame);
       return;

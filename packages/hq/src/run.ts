@@ -14,9 +14,11 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
 import { IngestThread } from './ingest-thread.js';
+import { errorLine } from './ingest.js';
 import { pumpFrames } from './pump.js';
 import { loadProject, type Project } from './project.js';
 import { dbPathFor, newResultsDir } from './results-path.js';
@@ -279,12 +281,26 @@ export class HqRun extends EventEmitter<RunEvents> {
     return this.registry.list().map((t) => this.view(t));
   }
 
+  /**
+   * Receives until the socket closes. No frame can make pumpFrames fail (IngestThread.push never
+   * throws); should a receive fail anyway, receiving resumes after a pause, with one warning per
+   * distinct reason, instead of ending for good and leaving every turret to be lost (issue 15).
+   */
   private async receiveLoop(): Promise<void> {
-    try {
-      await pumpFrames(this.pull, this.ingest);
-    } catch (e) {
-      if (!this.pull.closed && this.phase !== 'finished') {
-        this.emit('log', `WARNING: receive failed: ${(e as Error).message}`);
+    const warned = new Set<string>();
+    const ended = (): boolean => this.pull.closed || this.phase === 'finished';
+    while (!ended()) {
+      try {
+        await pumpFrames(this.pull, this.ingest);
+        return;
+      } catch (e) {
+        if (ended()) return;
+        const reason = errorLine(e);
+        if (!warned.has(reason) && warned.size < 10) {
+          warned.add(reason);
+          this.emit('log', `WARNING: receive failed, receiving again: ${reason}`);
+        }
+        await sleep(100);
       }
     }
   }

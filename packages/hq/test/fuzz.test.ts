@@ -1,7 +1,9 @@
 /**
  * Bounded fuzz of the PULL socket (spec 5.5: anything unknown is counted and kept, never a crash):
- * random bytes, truncated JSON, wrong types, unknown kinds and 10 MB frames, interleaved with valid
- * results, which must all be stored.
+ * random bytes, truncated JSON, wrong types, unknown kinds, 10 MB frames and the hostile shapes of
+ * issue 15 (deep nesting, long strings and keys, many keys, huge numbers, __proto__, invalid UTF-8,
+ * deep protobuf groups; test/hostile-frames.ts), interleaved with valid results, which must all be
+ * stored. test/hostile.test.ts sends each hostile shape at full size during a real run.
  *
  *   fuzzer PUSH -- garbage + valid results -->  HQ PULL
  */
@@ -11,6 +13,8 @@ import { after, it } from 'node:test';
 import * as zmq from 'zeromq';
 import { encodeProtobufBatch, type ResultMessage } from '@oct/protocol';
 import { startRun } from '../src/index.js';
+import { REJECT_REASON_CHARS } from '../src/store/store.js';
+import { hostileFrames, validResult } from './hostile-frames.js';
 import { query, tempProject, waitFor } from './helpers.js';
 
 const p = tempProject({ run_time: 2, turrets: [{ name: 'unused', canons: 1, script: 'v_user.js' }] });
@@ -35,16 +39,9 @@ void it('stores every valid result between invalid frames and counts each invali
   const push = new zmq.Push({ linger: 5000, sendHighWaterMark: 0 });
   push.connect(`tcp://127.0.0.1:${run.rcPort}`);
   const rand = prng(42);
-  const valid = (i: number): string =>
-    JSON.stringify({
-      turret_name: 'fuzzer',
-      uuid: 'fuzz-uuid',
-      elapsed: i / 10,
-      epoch: 1_700_000_000 + i,
-      scriptrun_time: 0.01,
-      error: i % 7 === 0 ? 'status: boom' : '',
-      custom_timers: { t: 0.001 },
-    });
+  const valid = (i: number): string => validResult(i);
+  // Hostile shapes at a fifth of their issue-15 sizes (20k-deep nesting, 2 MB strings, 40k keys).
+  const hostile = hostileFrames(0.2);
   const garbage: (Uint8Array | string)[] = [
     '',
     '{',
@@ -63,6 +60,7 @@ void it('stores every valid result between invalid frames and counts each invali
     Buffer.from([0xc3, 0x28]),
     Buffer.alloc(10 * 1024 * 1024, 0x61),
     `{"elapsed": 1, "pad": "${'x'.repeat(10 * 1024 * 1024)}`,
+    ...hostile.map((h) => h.frame),
   ];
   let validSent = 0;
   let invalidSent = 0;
@@ -81,6 +79,12 @@ void it('stores every valid result between invalid frames and counts each invali
       await push.send(g);
       invalidSent++;
     }
+  }
+  // Every hostile shape at least once, each followed by a valid result.
+  for (const h of hostile) {
+    await push.send(h.frame);
+    invalidSent++;
+    await push.send(valid(validSent++));
   }
   // Valid batches too (JSON and protobuf): they count as stored results.
   const one = (i: number): ResultMessage => ({
@@ -126,6 +130,13 @@ void it('stores every valid result between invalid frames and counts each invali
   for (const b of big) assert.equal(b.kept, 64 * 1024, 'a big frame is kept to its first 64 KiB');
   const codes = query<{ code: string }>(summary.dbPath, 'SELECT DISTINCT code FROM reject');
   assert.ok(codes.length >= 3, `several reject codes: ${codes.map((c) => c.code).join(', ')}`);
+  const [longest] = query<{ n: number }>(summary.dbPath, 'SELECT MAX(length(reason)) AS n FROM reject');
+  assert.ok(longest!.n <= REJECT_REASON_CHARS, `reasons bounded (longest ${longest!.n})`);
+  const [unreasoned] = query<{ n: number }>(
+    summary.dbPath,
+    "SELECT COUNT(*) AS n FROM reject WHERE reason = '' OR frame_size < length(frame)",
+  );
+  assert.equal(unreasoned!.n, 0, 'every reject has a reason and its size');
   // The result whose error mentions "status" is a result, not a status (DESIGN §2).
   const [statusy] = query<{ n: number }>(
     summary.dbPath,

@@ -29,6 +29,8 @@ const insertSql = (rows: number): string =>
 
 /** Largest part of a rejected frame that is kept for diagnosis. */
 export const REJECT_KEEP_BYTES = 64 * 1024;
+/** Longest reason kept for a rejected frame (the codec's are one line of a few hundred at most). */
+export const REJECT_REASON_CHARS = 1024;
 
 /** The schema text (store/schema.sql), read beside this module in src/ or from src/ when run from dist/. */
 export function schemaSql(): string {
@@ -178,13 +180,16 @@ export class ResultsStore {
     }
   }
 
-  /** Keeps a received-but-invalid frame (its first 64 KiB) with the reason (DESIGN §5). */
+  /**
+   * Keeps a received-but-invalid frame (its first 64 KiB) with the reason (DESIGN §5), the reason cut
+   * to REJECT_REASON_CHARS.
+   */
   reject(code: string, reason: string, frame: Uint8Array, receivedAt = Date.now() / 1000): void {
     const kept = frame.length > REJECT_KEEP_BYTES ? frame.subarray(0, REJECT_KEEP_BYTES) : frame;
     this.insertReject.run(
       receivedAt,
       code,
-      reason,
+      reason.length > REJECT_REASON_CHARS ? `${reason.slice(0, REJECT_REASON_CHARS - 3)}...` : reason,
       frame.length,
       Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength),
     );
