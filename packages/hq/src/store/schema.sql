@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS result (
 CREATE TABLE IF NOT EXISTS reject (
   id INTEGER PRIMARY KEY,
   received_at REAL NOT NULL,
-  code TEXT NOT NULL,                -- ProtocolError code (not_json, invalid, unknown_kind, ...)
-  reason TEXT NOT NULL,              -- the ProtocolError message, naming field and clause
+  code TEXT NOT NULL,                -- ProtocolError code (not_json, invalid, unknown_kind, ...), or undecodable
+  reason TEXT NOT NULL,              -- the ProtocolError message, naming field and clause; at most 1024 characters
   frame_size INTEGER NOT NULL,
   frame BLOB NOT NULL                -- the first 64 KiB of the frame
 );
