@@ -67,3 +67,50 @@ Feature: 8. Versioning and extensions
     And the HQ broadcasts "stop"
     And the HQ waits for a "ready" status within 10 seconds
     Then verify seq runs from 0 without gaps and results_sent equals the results received
+
+  @clause-8.9 @ext-session
+  Scenario: session: the statuses name the run of the start obeyed, and frame its results
+    Spec 8.9 (MUST): "[ext-session] With `session`, a turret includes in every status the `run_id` of the last `start` it obeyed, when that start carried one; it sends its `running` status before the first result of a start, and every result of a start before its first status that no longer says `running`."
+    Given the HQ advertises the capabilities "session, accounting"
+    And a ready turret with 2 canons and the "succeed_with_timer" fixture
+    And the turret advertised "session"
+    When the HQ broadcasts "start"
+    And the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    Then verify every status since the start names the run_id sent with it
+    And verify the running status came before the first result, and every result before the first status not running after it
+
+  @clause-8.10 @ext-session
+  Scenario: session: another run's advertisement stops a running turret, which obeys the new run's start
+    Spec 8.10 (MUST): "[ext-session] With `session`, a running turret that receives an advertisement whose `run_id` differs from that of the `start` it is running (or that started without one) stops as on `stop` (4.3, 4.3.1): it never goes on firing for an HQ that did not start it."
+    Given the HQ advertises the capabilities "session"
+    And a running turret with 2 canons and the "succeed_with_timer" fixture
+    And the turret advertised "session"
+    When the turret fires for 1 second
+    And the HQ advertises a new run
+    Then verify a "ready" status arrives within 10 seconds
+    And verify no result arrives more than 5 seconds after that advertisement plus the transaction in progress
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+
+  @clause-8.11 @ext-session
+  Scenario: session: a turret whose HQ falls silent stops after hq_timeout and returns to ready
+    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) stops as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
+    Given the HQ advertises the capabilities "session"
+    And the turret config sets hq_timeout to 2 seconds
+    And a running turret with 2 canons and the "succeed_with_timer" fixture
+    And the turret advertised "session"
+    When the HQ falls silent
+    Then verify the turret keeps firing for 2 seconds
+    And verify a "ready" status follows its results within 12 seconds of the HQ's last frame
+
+  @clause-8.11 @ext-session
+  Scenario: session: an HQ that does not advertise session never makes the turret stop on its own
+    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) stops as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
+    Given the HQ advertises the capabilities "batch, accounting"
+    And the turret config sets hq_timeout to 1 second
+    And a running turret with 2 canons and the "succeed_with_timer" fixture
+    And the turret advertised "session"
+    When the HQ falls silent
+    Then verify the turret keeps firing for 4 seconds

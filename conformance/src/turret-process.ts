@@ -18,6 +18,8 @@ export interface KitTurretConfig {
   hq_address: string;
   hq_publisher: number;
   hq_rc: number;
+  /** session: seconds without a frame from the HQ before a running turret stops (spec 8.11). */
+  hq_timeout?: number;
 }
 
 export interface Exit {

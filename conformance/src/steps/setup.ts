@@ -19,6 +19,13 @@ Given(
   },
 );
 
+Given(
+  /^the turret config sets hq_timeout to (\d+(?:\.\d+)?) seconds?$/,
+  function (this: ConformanceWorld, s: string) {
+    this.configExtra = { ...this.configExtra, hq_timeout: Number(s) };
+  },
+);
+
 Given('the turret config spells canons as the legacy "cannons"', function (this: ConformanceWorld) {
   if (!this.config) throw new Error('no turret configured');
   const { canons, ...rest } = this.config;
@@ -118,6 +125,17 @@ async function becomeReady(world: ConformanceWorld): Promise<void> {
     `statuses seen: ${states || 'none'}\n${world.lastFrames(3)}${world.exitNote()}`,
   );
 }
+
+When('the HQ advertises a new run', async function (this: ConformanceWorld) {
+  // Another HQ on the same ports: same capabilities, another run_id (spec 8.10).
+  this.hqRunId = randomUUID();
+  await this.command('status_request');
+});
+
+When('the HQ falls silent', function (this: ConformanceWorld) {
+  // From the last frame the HQ sent, it sends nothing more (spec 8.11).
+  this.lastCommandAt = this.requireHq().sent.at(-1)?.at ?? performance.now();
+});
 
 When(/^the HQ broadcasts "([a-z_]+)"$/, async function (this: ConformanceWorld, command: string) {
   await this.command(command);

@@ -5,7 +5,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { validateResult, validateStatus } from '@oct/protocol';
 import { secs, showFrame } from '../evidence.js';
-import type { ReceivedResult } from '../fake-hq.js';
+import type { Received, ReceivedResult } from '../fake-hq.js';
 import { sleep, waitForState } from './setup.js';
 import type { ConformanceWorld } from './world.js';
 
@@ -300,21 +300,140 @@ Then(
 Then(
   'verify no result arrives more than 5 seconds after the stop plus the transaction in progress',
   async function (this: ConformanceWorld) {
-    const hq = this.requireHq();
-    const stop = this.sentAt('stop');
-    const txn = Math.max(0, ...hq.results().map((r) => r.result.scriptrun_time)) * 1000;
-    const bound = 5000 + txn + this.slackMs;
-    await sleep(Math.max(0, stop + bound + 300 - performance.now()));
-    const late = hq.results(stop + bound);
-    if (late.length > 0) {
-      this.fail(
-        this.clause,
-        `no result later than ${secs(bound)} after "stop" (5 s + the longest transaction, ${secs(txn)})`,
-        `${late.length} result(s) later; the first ${secs(late[0]!.at - stop)} after the stop: ${showFrame(late[0]!.frame, this.origin)}`,
-      );
-    }
+    await noLateResults(this, this.sentAt('stop'), '"stop"');
   },
 );
+
+Then(
+  'verify no result arrives more than 5 seconds after that advertisement plus the transaction in progress',
+  async function (this: ConformanceWorld) {
+    await noLateResults(this, this.sentAt('status_request'), "the new run's advertisement");
+  },
+);
+
+/** No result later than 5 s + the longest transaction after `from` (spec 4.3, and 8.10, 8.11 "as on stop"). */
+async function noLateResults(world: ConformanceWorld, from: number, what: string): Promise<void> {
+  const hq = world.requireHq();
+  const txn = Math.max(0, ...hq.results().map((r) => r.result.scriptrun_time)) * 1000;
+  const bound = 5000 + txn + world.slackMs;
+  await sleep(Math.max(0, from + bound + 300 - performance.now()));
+  const late = hq.results(from + bound);
+  if (late.length > 0) {
+    world.fail(
+      world.clause,
+      `no result later than ${secs(bound)} after ${what} (5 s + the longest transaction, ${secs(txn)})`,
+      `${late.length} result(s) later; the first ${secs(late[0]!.at - from)} after it: ${showFrame(late[0]!.frame, world.origin)}`,
+    );
+  }
+}
+
+Then('verify every status since the start names the run_id sent with it', function (this: ConformanceWorld) {
+  const start = this.sentAt('start');
+  // From its running status on: a status sent before it obeyed the start may arrive after the start.
+  const all = this.requireHq().statuses(start);
+  const running = all.findIndex((x) => x.status.status === 'running');
+  if (running < 0)
+    this.fail(this.clause, 'a running status after the start', `none arrived.\n${this.lastFrames(3, start)}`);
+  for (const s of all.slice(running)) {
+    const json = s.frame.json as Record<string, unknown> | undefined;
+    if (json?.run_id !== this.hqRunId)
+      this.fail(
+        this.clause,
+        `"run_id": ${JSON.stringify(this.hqRunId)} (the start's) in every status since the start`,
+        showFrame(s.frame, this.origin),
+      );
+  }
+});
+
+Then(
+  re(`verify a "ready" status follows its results within ${SECONDS} of the HQ's last frame`),
+  async function (this: ConformanceWorld, s: string) {
+    const hq = this.requireHq();
+    const since = this.lastCommandAt;
+    const bound = Number(s) * 1000 + this.slackMs;
+    // Only a ready status after a result counts: one sent before the turret obeyed the start may
+    // still arrive after it.
+    const readyAfterResults = (): Received | undefined => {
+      const frames = hq.received.filter((r) => r.at >= this.sentAt('start') && r.decoded.ok);
+      const first = frames.findIndex((r) => r.decoded.ok && r.decoded.value.kind !== 'status');
+      if (first < 0) return undefined;
+      return frames
+        .slice(first + 1)
+        .find(
+          (r) =>
+            r.decoded.ok && r.decoded.value.kind === 'status' && r.decoded.value.status.status === 'ready',
+        );
+    };
+    const ok = await hq.waitUntil(() => readyAfterResults() !== undefined, since + bound - performance.now());
+    if (!ok)
+      this.fail(
+        this.clause,
+        `a "ready" status within ${secs(bound)} of the HQ's last frame`,
+        `none (the turret fires on).\n${this.lastFrames(3, since)}${this.exitNote()}`,
+      );
+  },
+);
+
+Then(
+  'verify the running status came before the first result, and every result before the first status not running after it',
+  function (this: ConformanceWorld) {
+    const start = this.sentAt('start');
+    const frames = this.requireHq().received.filter((r) => r.at >= start && r.decoded.ok);
+    const kind = (r: (typeof frames)[number]): string => (r.decoded.ok ? r.decoded.value.kind : '');
+    const state = (r: (typeof frames)[number]): string =>
+      r.decoded.ok && r.decoded.value.kind === 'status' ? r.decoded.value.status.status : '';
+    const running = frames.findIndex((r) => state(r) === 'running');
+    const firstResult = frames.findIndex((r) => kind(r) === 'result' || kind(r) === 'batch');
+    if (running < 0 || firstResult < 0)
+      this.fail(this.clause, 'a running status and results after the start', this.lastFrames(3, start));
+    if (firstResult < running)
+      this.fail(
+        this.clause,
+        'the running status before the first result of the start',
+        `a result came first: ${showFrame(frames[firstResult]!, this.origin)}`,
+      );
+    const stopped = frames.findIndex((r, i) => i > running && kind(r) === 'status' && state(r) !== 'running');
+    if (stopped < 0) this.fail(this.clause, 'a status after the stop that is not running', 'none');
+    const late = frames.slice(stopped + 1).find((r) => kind(r) === 'result' || kind(r) === 'batch');
+    if (late)
+      this.fail(
+        this.clause,
+        `every result of the start before its first "${state(frames[stopped]!)}" status`,
+        `a result after it: ${showFrame(late, this.origin)}`,
+      );
+  },
+);
+
+Then(re(`verify the turret keeps firing for ${SECONDS}`), async function (this: ConformanceWorld, s: string) {
+  const hq = this.requireHq();
+  const since = this.lastCommandAt;
+  // A lower bound: the turret must not stop before it, so the slack is taken off.
+  const until = since + Number(s) * 1000 - this.slackMs;
+  await sleep(Math.max(0, until - performance.now()));
+  // Statuses sent before the turret obeyed the start may still arrive after it: judge only what
+  // came after its first result, which follows them on the wire.
+  const frames = hq.received.filter((r) => r.at >= this.sentAt('start') && r.at <= until && r.decoded.ok);
+  const first = frames.findIndex((r) => r.decoded.ok && r.decoded.value.kind !== 'status');
+  const stopped = frames
+    .slice(first + 1)
+    .find(
+      (r) => r.decoded.ok && r.decoded.value.kind === 'status' && r.decoded.value.status.status !== 'running',
+    );
+  if (first < 0 || stopped)
+    this.fail(
+      this.clause,
+      `no status but "running" within ${secs(until - since)} of the HQ's last frame, once results came`,
+      stopped
+        ? `${secs(stopped.at - since)} after it: ${showFrame(stopped, this.origin)}`
+        : 'no result at all',
+    );
+  if (!hq.results(until - 1000).length)
+    this.fail(
+      this.clause,
+      `results still arriving ${secs(until - since)} after the HQ's last frame`,
+      `none in the last second.\n${this.lastFrames(3, since)}`,
+    );
+});
 
 Then(
   re('verify every result carries the custom timer "([^"]+)" (equal to 1|above 0)'),

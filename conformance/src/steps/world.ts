@@ -2,6 +2,7 @@
  * The scenario's world: the fake HQ, the turret process and what the steps learnt (the turret's
  * uuid, when each command was sent). Parameters come from runConformance via worldParameters.
  */
+import { randomUUID } from 'node:crypto';
 import { World, type IWorldOptions } from '@cucumber/cucumber';
 import { FakeHq } from '../fake-hq.js';
 import { TurretProcess, type KitTurretConfig } from '../turret-process.js';
@@ -27,6 +28,10 @@ export class ConformanceWorld extends World<KitParameters> {
   uuid: string | undefined;
   /** Capabilities the HQ advertises in status_request (spec 8.2). */
   hqCapabilities: string[] = [];
+  /** session: the run_id of the HQ's run, in its advertisement and its starts (spec 8.8). */
+  hqRunId: string = randomUUID();
+  /** Keys the scenario adds to the turret config (e.g. hq_timeout). */
+  configExtra: Partial<KitTurretConfig> = {};
   /** performance.now() at the start of the scenario: transcript times are relative to it. */
   readonly origin = performance.now();
   /** When each command was last sent. */
@@ -66,6 +71,7 @@ export class ConformanceWorld extends World<KitParameters> {
       hq_address: '127.0.0.1',
       hq_publisher: 0,
       hq_rc: 0,
+      ...this.configExtra,
     };
   }
 
@@ -80,7 +86,14 @@ export class ConformanceWorld extends World<KitParameters> {
 
   /** The msg of a status_request: the HQ's advertisement, or null when it advertises nothing. */
   statusRequestMsg(): unknown {
-    return this.hqCapabilities.length === 0 ? null : { protocol: '1.0', capabilities: this.hqCapabilities };
+    if (this.hqCapabilities.length === 0) return null;
+    const runId = this.session ? { run_id: this.hqRunId } : {};
+    return { protocol: '1.0', capabilities: this.hqCapabilities, ...runId };
+  }
+
+  /** The HQ advertises `session`: its advertisement and starts name its run (spec 8.8). */
+  get session(): boolean {
+    return this.hqCapabilities.includes('session');
   }
 
   /** Default msg of each command, as the OCT HQ sends it. */
@@ -103,7 +116,8 @@ export class ConformanceWorld extends World<KitParameters> {
   async command(command: string, topic = '', extra: Record<string, unknown> = {}): Promise<number> {
     const hq = this.requireHq();
     const at = performance.now();
-    await hq.send(command, this.defaultMsg(command), topic, extra);
+    const runId = command === 'start' && this.session ? { run_id: this.hqRunId } : {};
+    await hq.send(command, this.defaultMsg(command), topic, { ...runId, ...extra });
     this.lastSent.set(command, at);
     this.lastCommandAt = at;
     return at;

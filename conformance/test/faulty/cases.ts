@@ -48,6 +48,9 @@ export const FAULTS: [fault: string, clause: string, what: string][] = [
   ['untagged-protobuf', '3.3', 'sends protobuf batches without the tag byte'],
   ['array-status', '3.2', 'wraps a status in a JSON array'],
   ['no-broadcast', '2.2', 'subscribes only to its own uuid, missing broadcasts'],
+  ['no-run-id', '8.9', 'does not name the run of its start (session)'],
+  ['ignore-new-run', '8.10', 'keeps firing for the old run when another run is advertised (session)'],
+  ['outlive-hq', '8.11', 'keeps firing when its HQ falls silent (session)'],
 ];
 
 /** Registers the tests for every other fault, starting at `offset` (0 or 1). */

@@ -16,8 +16,11 @@ const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const canons = fault === 'one-canon' ? 1 : Number(config.canons ?? config.cannons ?? 1);
 const rampup = fault === 'no-rampup' ? 0 : Number(config.rampup ?? 0);
 const uuid = randomUUID();
-const capabilities = ['batch', 'protobuf', 'accounting'];
+const capabilities = ['batch', 'protobuf', 'accounting', 'session'];
+const hqTimeoutMs = Number(config.hq_timeout ?? 30) * 1000;
 let hqCaps = [];
+let runId = null; // session: the run_id of the last start obeyed
+let lastHeard = performance.now();
 let state = 'ready';
 let context = {};
 let resultsSent = null;
@@ -53,6 +56,7 @@ function status(word = state) {
   if (fault !== 'no-protocol') Object.assign(m, { protocol: '1.0', capabilities });
   if (resultsSent !== null && both('accounting'))
     m.results_sent = fault === 'seq-gap' ? resultsSent + 1 : resultsSent;
+  if (both('session') && runId !== null && fault !== 'no-run-id') m.run_id = runId;
   const text = JSON.stringify(m);
   send(fault === 'array-status' && resultsSent !== null && !wrapped++ ? `[${text}]` : text);
 }
@@ -86,6 +90,13 @@ const heartbeat = setInterval(() => {
   if (fault === 'late-status' && performance.now() < 7000) return;
   if (state === 'ready' && fault !== 'no-heartbeat') status();
 }, 2000);
+// session: nothing heard from the HQ for hq_timeout while running: stop as on stop (spec 8.11).
+setInterval(() => {
+  if (!both('session') || state !== 'running' || !firing || hqTimeoutMs <= 0 || fault === 'outlive-hq')
+    return;
+  if (performance.now() - lastHeard < hqTimeoutMs) return;
+  void stop().then(() => status());
+}, 100);
 
 // Firing
 let firing = null; // { t0, seq, buffer, canonsDone: Promise[] , stopped }
@@ -144,7 +155,8 @@ async function canon(run, i) {
     await txn.tearDown?.();
   }
 }
-function start() {
+function start(id = null) {
+  runId = id;
   const run = { t0: performance.now(), seq: 0, sent: 0, buffer: [], stopped: false };
   run.timer = setInterval(() => flush(run), 100);
   run.done = Promise.all(Array.from({ length: canons }, (_, i) => canon(run, i)));
@@ -165,6 +177,7 @@ async function stop() {
 }
 
 for await (const [frame] of sub) {
+  lastHeard = performance.now();
   const decoded = decodeCommand(frame);
   if (!decoded.ok) {
     if (fault === 'die-on-malformed') process.exit(3);
@@ -183,6 +196,11 @@ for await (const [frame] of sub) {
     case 'status_request': {
       const msg = command.msg;
       if (msg && typeof msg === 'object' && Array.isArray(msg.capabilities)) hqCaps = msg.capabilities;
+      else hqCaps = hqCaps.filter((c) => c !== 'session'); // a legacy HQ: no heartbeat to rely on
+      // session: another HQ's run on these ports; this start is not its (spec 8.10).
+      const hqRun = msg && typeof msg === 'object' ? msg.run_id : undefined;
+      if (both('session') && state === 'running' && typeof hqRun === 'string' && hqRun !== runId)
+        if (fault !== 'ignore-new-run') await stop();
       if (fault === 'no-status-running' && state === 'running') continue;
       break;
     }
@@ -193,7 +211,7 @@ for await (const [frame] of sub) {
         firing = null;
       }
       if (fault === 'no-ready-after-stop' && resultsSent !== null) continue;
-      start();
+      start(typeof command.run_id === 'string' ? command.run_id : null);
       if (fault === 'silent-start') continue;
       break;
     case 'stop':
