@@ -310,7 +310,10 @@ export class HqRun extends EventEmitter<RunEvents> {
     const wasInRun = this.registry.get(s.uuid)?.inRun ?? false;
     const { turret, isNew, previous, started, foreign } = this.registry.update(s, receivedAt);
     // Up to its running status for this run's first start, what it sent was another start's (8.12).
-    if (!wasInRun && (!turret.inRun || (started && s.status === 'running'))) this.measureBefore(turret);
+    // Counted at each status before it, and at that status too when it names this run: a turret
+    // with session says running before its results (8.9); one without may say so only when asked.
+    const acknowledged = started && s.status === 'running' && s.run_id !== undefined;
+    if (!wasInRun && (!turret.inRun || acknowledged)) this.measureBefore(turret);
     turret.resultsStored = this.countedFor(turret).stored;
     this.saveTurret(turret);
     if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
