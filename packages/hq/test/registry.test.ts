@@ -64,7 +64,14 @@ void it('counts stored results per turret uuid across single results, JSON and p
   ingest.handle(enc({ neither: true }));
   ingest.flush();
   store.close();
-  assert.deepEqual(ingest.counts, { stored: 7, errors: 1, unattributed: 1, rejects: 1, statuses: 1 });
+  assert.deepEqual(ingest.counts, {
+    stored: 7,
+    errors: 1,
+    unattributed: 1,
+    notStored: 0,
+    rejects: 1,
+    statuses: 1,
+  });
   assert.equal(ingest.storedByUuid.get('ua'), 3);
   assert.equal(ingest.storedByUuid.get('ub'), 3);
   assert.deepEqual(statuses, ['ua']);
