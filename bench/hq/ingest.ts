@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as zmq from 'zeromq';
-import { IngestThread, ResultPacker, ResultsStore, pumpFrames, type PackedResults } from '@oct/hq';
+import {
+  IngestThread,
+  RECEIVE_HIGH_WATER_MARK,
+  ResultPacker,
+  ResultsStore,
+  pumpFrames,
+  type PackedResults,
+} from '@oct/hq';
 import type { Result } from '@oct/protocol';
 import { median, thousands } from './common.js';
 
@@ -26,6 +33,8 @@ const arg = (name: string, fallback: number): number => {
 const SENDERS = arg('--senders', 2);
 const INSERT_LIMIT = arg('--insert-limit', 5000);
 const BATCH = 100;
+/** The PULL socket's receive high-water mark (frames per turret), the HQ's by default. */
+const RECEIVE_HWM = arg('--receive-hwm', RECEIVE_HIGH_WATER_MARK);
 const dir = mkdtempSync(join(tmpdir(), 'oct-bench-hq-'));
 const senderScript = fileURLToPath(new URL('./sender.mjs', import.meta.url));
 const pythonSender = fileURLToPath(new URL('./sender.py', import.meta.url));
@@ -103,7 +112,7 @@ async function ingestRun(
   // A fresh file per run: the phases and repetitions of a mode must not add to each other's rows.
   const dbPath = join(dir, `${mode}-${backlog ? 'backlog' : 'live'}-${++runs}.sqlite`);
   const ingest = await IngestThread.start({ dbPath, insertLimit: INSERT_LIMIT, flushAt: INSERT_LIMIT });
-  const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: backlog ? 0 : 100_000 });
+  const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: backlog ? 0 : RECEIVE_HWM });
   await pull.bind('tcp://127.0.0.1:*');
   const endpoint = pull.lastEndpoint!;
   const per = Math.ceil(total / SENDERS / BATCH) * BATCH;

@@ -28,7 +28,7 @@ export {
 } from './project.js';
 export { Ingest, type IngestCounts, type IngestOptions } from './ingest.js';
 export { IngestThread, type IngestThreadOptions } from './ingest-thread.js';
-export { pumpFrames, type PumpOptions } from './pump.js';
+export { pumpFrames, RECEIVE_HIGH_WATER_MARK, type PumpOptions } from './pump.js';
 export {
   ResultPacker,
   unpackResults,

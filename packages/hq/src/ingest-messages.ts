@@ -15,8 +15,9 @@ export interface IngestThreadSetup {
   /** Post stored results back as JSON frames (external_publisher). */
   publishStored: boolean;
   /**
-   * Int32Array over a SharedArrayBuffer: [0] chunks (frames or rows) processed, [1] 1 while the
-   * receiver waits, [2] when the last processed chunk was received (the receiver's ms, floored).
+   * Int32Array over a SharedArrayBuffer: [0] chunks (frames or rows) processed, [1] while the
+   * receiver waits, the count of [0] at which to wake it (else 0), [2] when the last processed chunk
+   * was received (the receiver's ms, floored).
    */
   progress: SharedArrayBuffer;
 }

@@ -104,6 +104,8 @@ export class IngestThread {
   private readonly chunker = new FrameChunker();
   private readonly packer = new ResultPacker(PACK_ROWS);
   private readonly progress = new Int32Array(new SharedArrayBuffer(12));
+  // (progress: [0] chunks done by the worker, [1] the count of done chunks at which to wake the
+  // receiver, 0 while it does not wait, [2] receive time of the last done chunk.)
   /** When the last frame was pushed (performance.now() ms): the receive time of the chunk being built. */
   private lastPushAt = 0;
   private chunkTimer: NodeJS.Timeout | null = null;
@@ -209,9 +211,12 @@ export class IngestThread {
    */
   backpressure(): Promise<void> | null {
     if (!this.alive || this.inFlight() < MAX_CHUNKS_IN_FLIGHT) return null;
-    Atomics.store(this.progress, 1, 1);
+    // Wake when half the chunks in flight are done, not after one: a burst of receives can hand
+    // over many chunks (frames and packs alternate), so waking early would let the backlog grow.
+    const target = (this.chunksSent - (MAX_CHUNKS_IN_FLIGHT >> 1)) | 0;
+    Atomics.store(this.progress, 1, target);
     // The worker may have caught up between the check and the flag: check again.
-    if (this.inFlight() < MAX_CHUNKS_IN_FLIGHT) {
+    if (((Atomics.load(this.progress, 0) - target) | 0) >= 0) {
       Atomics.store(this.progress, 1, 0);
       return null;
     }

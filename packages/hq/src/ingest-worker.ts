@@ -76,9 +76,15 @@ function serve(store: ResultsStore): void {
 
   const done = (at: number): void => {
     Atomics.store(progress, 2, Math.floor(at));
-    Atomics.add(progress, 0, 1);
-    // The receiver paused for us (too many chunks in flight): wake it.
-    if (Atomics.compareExchange(progress, 1, 1, 0) === 1) post({ t: 'unblocked' });
+    const doneCount = (Atomics.add(progress, 0, 1) + 1) | 0;
+    // The receiver paused for us (too many chunks in flight): wake it once enough are done.
+    const target = Atomics.load(progress, 1);
+    if (
+      target !== 0 &&
+      ((doneCount - target) | 0) >= 0 &&
+      Atomics.compareExchange(progress, 1, target, 0) === target
+    )
+      post({ t: 'unblocked' });
   };
 
   // A results file that refuses rows (disk full, file damaged) is reported once (storeFailed) and the

@@ -14,6 +14,15 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type * as zmq from 'zeromq';
 import type { IngestThread } from './ingest-thread.js';
 
+/**
+ * The PULL socket's receive high-water mark, in frames per connected turret: what ZeroMQ queues for
+ * a turret while the HQ is not reading (the ingest thread is behind). Beyond it ZeroMQ stops reading
+ * that connection, TCP pushes back, the turret's own send queue fills and its canons wait (turret
+ * README, "Backpressure"): memory stays bounded however long the store is slow. A batch frame holds
+ * up to 1,000 results (about 100 KB as JSON), so this is about 10 MB per turret at most.
+ */
+export const RECEIVE_HIGH_WATER_MARK = 100;
+
 /** Messages taken per await at most. */
 const BURST = 256;
 /** Under a flood, `readable` is asked once per this many receives. */

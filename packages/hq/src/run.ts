@@ -19,7 +19,7 @@ import * as zmq from 'zeromq';
 import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
-import { pumpFrames } from './pump.js';
+import { RECEIVE_HIGH_WATER_MARK, pumpFrames } from './pump.js';
 import { loadProject, type Project } from './project.js';
 import { dbPathFor, newResultsDir } from './results-path.js';
 import {
@@ -95,7 +95,7 @@ export class HqRun extends EventEmitter<RunEvents> {
   private ingest!: IngestThread;
   private readonly registry = new TurretRegistry(this.runId);
   private readonly pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000 });
-  private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: 100_000 });
+  private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK });
   private external: zmq.Publisher | null = null;
   private externalChain: Promise<unknown> = Promise.resolve();
   private sendChain: Promise<unknown> = Promise.resolve();

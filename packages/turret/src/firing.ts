@@ -23,21 +23,29 @@ export interface FiringPlan {
   startAbsMs: number;
 }
 
-/** Pauses canons between transactions while the main thread's outbox is too full (never drop). */
+/**
+ * Pauses canons between transactions while results cannot leave fast enough (never drop): closed
+ * while any reason holds it, e.g. the main thread's outbox is too full, or the main thread has not
+ * taken the results this worker handed it.
+ */
 export class Gate {
   private waiting: Promise<void> | null = null;
   private release: (() => void) | null = null;
+  private readonly reasons = new Set<string>();
 
   get closed(): boolean {
     return this.waiting !== null;
   }
 
-  pause(): void {
+  pause(reason = 'outbox'): void {
+    this.reasons.add(reason);
     if (this.waiting) return;
     this.waiting = new Promise((r) => (this.release = r));
   }
 
-  resume(): void {
+  resume(reason = 'outbox'): void {
+    this.reasons.delete(reason);
+    if (this.reasons.size > 0) return;
     this.release?.();
     this.waiting = this.release = null;
   }

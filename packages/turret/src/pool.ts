@@ -44,7 +44,7 @@ export class WorkerPool {
 
   constructor(
     private readonly size: number,
-    private readonly init: WorkerInit,
+    private readonly init: Omit<WorkerInit, 'handover'>,
     private readonly events: PoolEvents,
   ) {}
 
@@ -55,7 +55,9 @@ export class WorkerPool {
   }
 
   private spawn(): Member {
-    const worker = newWorker(this.init);
+    const handover = new SharedArrayBuffer(4);
+    const inFlight = new Int32Array(handover);
+    const worker = newWorker({ ...this.init, handover });
     let resolveLoaded!: () => void;
     let rejectLoaded!: (e: Error) => void;
     const member: Member = {
@@ -69,9 +71,12 @@ export class WorkerPool {
     member.loaded.catch(() => undefined); // observed by load(); avoid an unhandled rejection meanwhile
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
-        case 'results':
-          this.events.results(readResultColumns(m.results));
+        case 'results': {
+          const results = readResultColumns(m.results);
+          this.events.results(results);
+          Atomics.sub(inFlight, 0, results.length); // taken: the worker may hand over more
           return;
+        }
         case 'loaded':
           resolveLoaded();
           return;

@@ -7,6 +7,11 @@ import type { ResultColumns } from './result-chunk.js';
 export interface WorkerInit {
   scriptPath: string;
   config: ResolvedTurretConfig;
+  /**
+   * Int32Array over a SharedArrayBuffer, per worker: [0] results posted by the worker and not yet
+   * taken by the main thread (the worker adds, the main thread subtracts).
+   */
+  handover: SharedArrayBuffer;
 }
 
 export type ToWorker =

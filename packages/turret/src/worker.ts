@@ -16,14 +16,34 @@ const log = (line: string): void => post({ type: 'log', line });
 /** Results are handed over in chunks: fewer messages, same order. */
 const CHUNK = 1000;
 const FLUSH_MS = 20;
+/**
+ * Results handed to the main thread and not yet taken, above which the canons wait, and below which
+ * they go on. The main thread shares the CPU with this one: when it falls behind, the results would
+ * otherwise pile up unbounded in its message queue, before the outbox could count them and push back.
+ */
+const HANDOVER_HIGH = 20_000;
+const HANDOVER_LOW = 5_000;
+const HANDOVER_POLL_MS = 2;
 
+const handedOver = new Int32Array(init.handover);
+let handoverPoll: NodeJS.Timeout | undefined;
 const chunk = new ResultChunkWriter(CHUNK);
 const flush = (): void => {
   if (chunk.size === 0) return;
   const results = chunk.take();
+  const waiting = Atomics.add(handedOver, 0, results.count) + results.count;
   port.postMessage({ type: 'results', results } satisfies FromWorker, [
     results.numbers.buffer as ArrayBuffer,
   ]);
+  if (waiting > HANDOVER_HIGH && !handoverPoll) {
+    gate.pause('handover');
+    handoverPoll = setInterval(() => {
+      if (Atomics.load(handedOver, 0) > HANDOVER_LOW) return;
+      clearInterval(handoverPoll);
+      handoverPoll = undefined;
+      gate.resume('handover');
+    }, HANDOVER_POLL_MS);
+  }
 };
 const emit: ResultChunkWriter['add'] = (...args) => {
   const full = chunk.add(...args);
