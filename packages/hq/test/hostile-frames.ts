@@ -18,6 +18,11 @@ const deepArray = (depth: number): string => '['.repeat(depth) + ']'.repeat(dept
 const deepObject = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 const manyKeys = (n: number, value = '1'): string =>
   '{' + Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(',') + '}';
+/** A JSON object written from raw JSON texts of its values (so a value can be any text at all). */
+const rawObject = (fields: Record<string, string>): string =>
+  `{${Object.entries(fields)
+    .map(([k, v]) => `"${k}":${v}`)
+    .join(',')}}`;
 /** A result whose one field is replaced by raw JSON text `json`. */
 const resultWith = (field: string, json: string): string => {
   const fields: Record<string, string> = {
@@ -30,13 +35,7 @@ const resultWith = (field: string, json: string): string => {
     custom_timers: '{}',
   };
   fields[field] = json;
-  return (
-    '{' +
-    Object.entries(fields)
-      .map(([k, v]) => `"${k}":${v}`)
-      .join(',') +
-    '}'
-  );
+  return rawObject(fields);
 };
 /** A status (of a turret that does not exist) whose one field is replaced by raw JSON text `json`. */
 const statusWith = (field: string, json: string): string => {
@@ -49,13 +48,7 @@ const statusWith = (field: string, json: string): string => {
     canons: '1',
   };
   fields[field] = json;
-  return (
-    '{' +
-    Object.entries(fields)
-      .map(([k, v]) => `"${k}":${v}`)
-      .join(',') +
-    '}'
-  );
+  return rawObject(fields);
 };
 
 /**

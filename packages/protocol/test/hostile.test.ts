@@ -18,6 +18,11 @@ const deepArray = (depth: number): string => '['.repeat(depth) + ']'.repeat(dept
 const deepObject = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 const manyKeys = (n: number, value = '1'): string =>
   '{' + Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(',') + '}';
+/** A JSON object written from raw JSON texts of its values (so a value can be any text at all). */
+const rawObject = (fields: Record<string, string>): string =>
+  `{${Object.entries(fields)
+    .map(([k, v]) => `"${k}":${v}`)
+    .join(',')}}`;
 const result = (field: string, json: string): string => {
   const fields: Record<string, string> = {
     elapsed: '1',
@@ -27,13 +32,7 @@ const result = (field: string, json: string): string => {
     custom_timers: '{}',
     [field]: json,
   };
-  return (
-    '{' +
-    Object.entries(fields)
-      .map(([k, v]) => `"${k}":${v}`)
-      .join(',') +
-    '}'
-  );
+  return rawObject(fields);
 };
 const status = (field: string, json: string): string => {
   const fields: Record<string, string> = {
@@ -45,13 +44,7 @@ const status = (field: string, json: string): string => {
     canons: '1',
     [field]: json,
   };
-  return (
-    '{' +
-    Object.entries(fields)
-      .map(([k, v]) => `"${k}":${v}`)
-      .join(',') +
-    '}'
-  );
+  return rawObject(fields);
 };
 
 /** [name, frame, expected code] */
