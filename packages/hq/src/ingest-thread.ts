@@ -103,11 +103,8 @@ export class IngestThread {
   private readonly worker: Worker;
   private readonly chunker = new FrameChunker();
   private readonly packer = new ResultPacker(PACK_ROWS);
+  /** See IngestThreadSetup.progress. */
   private readonly progress = new Int32Array(new SharedArrayBuffer(12));
-  // (progress: [0] chunks done by the worker, [1] the count of done chunks at which to wake the
-  // receiver, 0 while it does not wait, [2] receive time of the last done chunk.)
-  /** When the last frame was pushed (performance.now() ms): the receive time of the chunk being built. */
-  private lastPushAt = 0;
   private chunkTimer: NodeJS.Timeout | null = null;
   private chunksSent = 0;
   private alive = true;
@@ -176,7 +173,6 @@ export class IngestThread {
   }
 
   private route(frame: Uint8Array): void {
-    this.lastPushAt = performance.now();
     const decodeHere = frame[0] === PROTOBUF_BATCH_TAG || frame.length >= DECODE_HERE_BYTES;
     // Statuses and invalid frames always go to the worker as they are (it decodes or rejects them),
     // and so does everything when every message is logged there (console_logging).
@@ -195,7 +191,7 @@ export class IngestThread {
 
   private addResults(results: readonly Result[]): void {
     // A batch comes from one turret: its first result names it.
-    if (results[0]?.uuid) this.options.onHeard?.(results[0].uuid, this.lastPushAt);
+    if (results[0]?.uuid) this.options.onHeard?.(results[0].uuid, performance.now());
     if (this.chunker.frames > 0) this.sendPending();
     for (const r of results) {
       this.packer.add(r);
@@ -285,13 +281,16 @@ export class IngestThread {
     const chunk = this.chunker.take();
     const rows = this.packer.take();
     if (!this.alive) return;
+    // The chunk's receive time: its frames came within CHUNK_MS (or one burst) before this. Read
+    // here, once per chunk, rather than once per frame on the receive path.
+    const at = performance.now();
     if (chunk) {
       this.chunksSent++;
-      this.worker.postMessage({ t: 'frames', chunk, at: this.lastPushAt } satisfies ToIngest, [chunk]);
+      this.worker.postMessage({ t: 'frames', chunk, at } satisfies ToIngest, [chunk]);
     }
     if (rows) {
       this.chunksSent++;
-      this.worker.postMessage({ t: 'rows', rows, at: this.lastPushAt } satisfies ToIngest, [
+      this.worker.postMessage({ t: 'rows', rows, at } satisfies ToIngest, [
         rows.nums.buffer,
         rows.ends.buffer,
       ]);
