@@ -24,11 +24,21 @@ const result = (i) => ({
 });
 // Pre-encoded frames, cycled: the sender must not be the bottleneck.
 const pool = [];
+// Batches name their turret: it announces itself first, as a turret does (spec 7.3).
+let announcement = null;
 if (mode === 'legacy') {
   for (let i = 0; i < 1000; i++) pool.push(Buffer.from(JSON.stringify(result(i))));
 } else {
   // A turret's uuid is a UUID (36 characters), as the reference turret's: its length counts per row.
   const uuid = randomUUID();
+  announcement = JSON.stringify({
+    turret: `bench-${id}`,
+    uuid,
+    status: 'initialized',
+    rampup: 0,
+    script: 'bench.js',
+    canons: 1,
+  });
   for (let f = 0; f < 20; f++) {
     const results = Array.from({ length: batchSize }, (_, i) => result(f * batchSize + i));
     const batch = { turret_name: `bench-${id}`, uuid, results };
@@ -41,6 +51,7 @@ const stdin = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 await once(stdin, 'line');
 stdin.close();
+if (announcement) await push.send(announcement);
 const start = process.cpuUsage();
 const frames = mode === 'legacy' ? count : Math.ceil(count / batchSize);
 for (let i = 0; i < frames; i++) await push.send(pool[i % pool.length]);

@@ -87,6 +87,7 @@ export function hqSummary(s: RunSummary): Record<string, unknown> {
     unattributed: s.unattributed,
     results_not_stored: s.notStored,
     rejects: s.rejects,
+    quarantined: { total: s.quarantined, top: [] },
     turrets: s.turrets.map((t) => ({
       name: t.name,
       uuid: t.uuid,

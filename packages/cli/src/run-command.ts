@@ -191,6 +191,14 @@ function printSummary(s: RunSummary, io: Io): void {
     io.err(
       `WARNING: ${m.name} (${m.uuid}) sent ${m.sent} results, ${m.stored} stored: ${m.sent - m.stored} missing`,
     );
+  for (const m of s.surplus)
+    io.err(
+      `WARNING: ${m.name} (${m.uuid}) sent ${m.sent} results, ${m.stored} stored in its name: ${m.stored - m.sent} came from elsewhere (forged, spec 7.5) or its count is wrong`,
+    );
+  if (s.quarantined)
+    io.err(
+      `WARNING: ${s.quarantined} result(s) kept aside in the quarantine table: they named a turret no status announced, or not the name their uuid announced (spec 7.3); counted as no turret's`,
+    );
   if (s.rejects) io.err(`WARNING: ${s.rejects} invalid frame(s) received, kept in the reject table`);
   io.out(`results: ${s.dbPath}`);
 }

@@ -37,6 +37,7 @@ export type ToIngest =
   | { t: 'flush'; id: number }
   | { t: 'turret'; row: TurretRow }
   | { t: 'run'; fields: RunFields }
+  | { t: 'reject'; code: string; reason: string; frame: string }
   | { t: 'close' };
 
 /** What the ingest thread has counted so far. */

@@ -90,7 +90,15 @@ function fromSource(entry: URL): string {
 
 export class IngestThread {
   /** Counts as of the worker's last report. */
-  counts: IngestCounts = { stored: 0, errors: 0, unattributed: 0, notStored: 0, rejects: 0, statuses: 0 };
+  counts: IngestCounts = {
+    stored: 0,
+    errors: 0,
+    unattributed: 0,
+    notStored: 0,
+    rejects: 0,
+    statuses: 0,
+    quarantined: 0,
+  };
   /** Results received and valid: stored, about to be, or not stored, as of the worker's last report. */
   received = 0;
   /** Stored results per turret uuid, as of the worker's last report. */
@@ -249,6 +257,11 @@ export class IngestThread {
   /** Inserts or updates a turret row. */
   saveTurret(row: TurretRow): void {
     this.post({ t: 'turret', row });
+  }
+
+  /** Keeps a message the run refused after decoding (e.g. a forged status) in the reject table. */
+  reject(code: string, reason: string, frame: string): void {
+    this.post({ t: 'reject', code, reason, frame });
   }
 
   /** Updates the run row. */

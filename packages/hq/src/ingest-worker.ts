@@ -127,6 +127,9 @@ function serve(store: ResultsStore): void {
           warnUnlessFailed(`storing turret ${m.row.name} failed`, e);
         }
         return;
+      case 'reject':
+        ingest.rejectFrame(m.code, m.reason, Buffer.from(m.frame));
+        return;
       case 'run':
         try {
           store.updateRun(m.fields);

@@ -4,6 +4,9 @@
  * flushed to SQLite in transactions of insert_limit rows, invalid frames go to the reject table.
  * Nothing a turret sends can throw out of `handle`: should decoding a frame ever throw (none is known
  * to; a frame too large for a string would), the frame is rejected as `undecodable` with the reason.
+ * No turret speaks for another (spec 7.3, attribution.ts): a status renaming a known uuid is rejected
+ * as `renamed`, and results naming a turret no status announced, or a name their uuid did not
+ * announce, are kept aside in the quarantine table, counted as no turret's.
  */
 import {
   decodeTurretFrame,
@@ -12,6 +15,7 @@ import {
   type TurretMessage,
   type TurretStatus,
 } from '@oct/protocol';
+import { Attribution, type QuarantineReason } from './attribution.js';
 import { ResultPacker, packedLength, unpackResults, type PackedResults } from './result-columns.js';
 import { InsertError, type ResultsStore } from './store/store.js';
 
@@ -48,9 +52,14 @@ export interface IngestCounts {
   notStored: number;
   /** Frames rejected (kept in the reject table). */
   rejects: number;
-  /** Valid status messages. */
+  /** Valid status messages (renames not included: they are rejects). */
   statuses: number;
+  /** Results kept aside in the quarantine table (spec 7.3); in no turret's count nor in `stored`. */
+  quarantined: number;
 }
+
+/** The reject code of a status that names a known uuid with another turret name (spec 7.3). */
+export const RENAMED = 'renamed';
 
 /** The reject code of a frame whose decoding threw (decodeTurretFrame returns errors as values). */
 export const UNDECODABLE = 'undecodable';
@@ -78,6 +87,7 @@ export class Ingest {
     notStored: 0,
     rejects: 0,
     statuses: 0,
+    quarantined: 0,
   };
   /** Stored results per turret uuid. */
   readonly storedByUuid = new Map<string, number>();
@@ -91,6 +101,9 @@ export class Ingest {
   private readonly pending: ResultPacker;
   /** The same results as objects, kept only for onStored. */
   private pendingRows: Result[] = [];
+  /** Results received and not yet kept aside; flushed with `pending`, and before a uuid is bound. */
+  private readonly aside = new ResultPacker(64);
+  private readonly attribution = new Attribution();
   private readonly flushAt: number;
 
   constructor(
@@ -106,7 +119,13 @@ export class Ingest {
     return this.pending.length;
   }
 
-  private addPending(r: Result): void {
+  /** Adds a result to those to store, or to keep aside when it cannot be its turret's. */
+  private add(r: Result): void {
+    if (this.attribution.fault(r.turret_name, r.uuid) !== null) {
+      this.aside.add(r);
+      if (this.aside.length >= this.flushAt || this.aside.textFull) this.flushAside();
+      return;
+    }
     this.pending.add(r);
     if (this.options.onStored) this.pendingRows.push(r);
     if (this.pending.textFull) this.flush();
@@ -128,7 +147,19 @@ export class Ingest {
     const m = decoded.value;
     this.options.onMessage?.(m.kind, m);
     switch (m.kind) {
-      case 'status':
+      case 'status': {
+        const { uuid, turret } = m.status;
+        // Results kept aside so far were judged before this uuid was bound: store them as judged.
+        if (this.attribution.isNew(uuid)) this.flushAside();
+        const bound = this.attribution.announce(uuid, turret);
+        if (bound !== null) {
+          this.rejectFrame(
+            RENAMED,
+            `status of uuid ${JSON.stringify(uuid)} names turret ${JSON.stringify(turret)}, but that uuid announced itself as ${JSON.stringify(bound)}: a turret keeps the name of its first status (spec 7.3); not applied`,
+            frame,
+          );
+          return;
+        }
         this.counts.statuses++;
         try {
           this.options.onStatus?.(m.status);
@@ -136,14 +167,15 @@ export class Ingest {
           this.options.onError?.(e as Error);
         }
         return;
+      }
       case 'result':
         if (m.result.uuid) this.options.onHeard?.(m.result.uuid);
-        this.addPending(m.result);
+        this.add(m.result);
         break;
       case 'batch':
         // A batch comes from one turret: its first result names it.
         if (m.results[0]?.uuid) this.options.onHeard?.(m.results[0].uuid);
-        for (const r of m.results) this.addPending(r);
+        for (const r of m.results) this.add(r);
         break;
     }
     this.lastResultAt = now;
@@ -160,8 +192,9 @@ export class Ingest {
     }
   }
 
-  /** Stores every pending result. */
+  /** Stores every pending result, and keeps aside those to be. */
   flush(): void {
+    this.flushAside();
     const pack = this.pending.take();
     if (!pack) return;
     const rows = this.pendingRows;
@@ -174,7 +207,46 @@ export class Ingest {
     this.flush();
     if (packedLength(pack) === 0) return;
     this.lastResultAt = now;
-    this.storeRows(pack);
+    const faults = pack.turrets.map(([name, uuid]) => this.attribution.fault(name, uuid));
+    if (faults.every((f) => f === null)) {
+      this.storeRows(pack);
+      return;
+    }
+    // Rare (forged or misdirected results): split the pack, keeping the order of the rest.
+    const kept = new ResultPacker(packedLength(pack));
+    unpackResults(pack).forEach((r, i) => {
+      const run = pack.turrets.findIndex(([, , end]) => i < end);
+      if (faults[run] === null) kept.add(r);
+      else this.aside.add(r);
+    });
+    this.flushAside();
+    const rest = kept.take();
+    if (rest) this.storeRows(rest);
+  }
+
+  /**
+   * Keeps aside the results waiting to be, each run of rows with its reason. Once the file has refused
+   * rows they are counted as not stored (in no turret's count).
+   */
+  private flushAside(): void {
+    const pack = this.aside.take();
+    if (!pack) return;
+    const length = packedLength(pack);
+    let kept = 0;
+    if (this.storeFailure === null) {
+      const reasons: QuarantineReason[] = pack.turrets.map(
+        ([name, uuid]) => this.attribution.fault(name, uuid) ?? 'unannounced',
+      );
+      try {
+        this.store.quarantinePacked(pack, reasons);
+        kept = length;
+      } catch (e) {
+        kept = e instanceof InsertError ? e.committed : 0;
+        this.options.onError?.(e as Error);
+      }
+    }
+    this.counts.quarantined += kept;
+    this.counts.notStored += length - kept;
   }
 
   /**

@@ -71,12 +71,22 @@ export interface RunSummary {
   /** Results received but not stored (the results file refused them, or refused rows before): 0 normally. */
   notStored: number;
   rejects: number;
+  /**
+   * Results kept aside in the quarantine table (spec 7.3): they named a turret no status announced,
+   * or a name their uuid did not announce. In no turret's count and not in `transactions`.
+   */
+  quarantined: number;
   turrets: TurretView[];
   startedAt: number | null;
   stoppedAt: number | null;
   finishedAt: number;
   /** accounting turrets whose stored count is short of their sent count, with how many are missing. */
   missing: { name: string; uuid: string; sent: number; stored: number }[];
+  /**
+   * accounting turrets with more results stored in their name than they say they sent: results under
+   * their uuid and name came from elsewhere (forged, spec 7.5), or their count is wrong.
+   */
+  surplus: { name: string; uuid: string; sent: number; stored: number }[];
 }
 
 export interface TurretEvent {

@@ -19,6 +19,7 @@ import * as zmq from 'zeromq';
 import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
+import { LastWordsCheck, isTerminal } from './last-words.js';
 import { RECEIVE_HIGH_WATER_MARK, pumpFrames } from './pump.js';
 import { loadProject, type Project } from './project.js';
 import { dbPathFor, newResultsDir } from './results-path.js';
@@ -94,6 +95,8 @@ export class HqRun extends EventEmitter<RunEvents> {
   /** Decoding and storing run on a worker thread; set by bind(). */
   private ingest!: IngestThread;
   private readonly registry = new TurretRegistry(this.runId);
+  /** Aborted and killed statuses waiting for their turret to go quiet (spec 7.4). */
+  private readonly lastWords = new LastWordsCheck();
   private readonly pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000 });
   private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK });
   private external: zmq.Publisher | null = null;
@@ -167,7 +170,10 @@ export class HqRun extends EventEmitter<RunEvents> {
           hq_version: HQ_VERSION,
         },
         onStatus: (s, receivedAt) => this.onStatus(s, receivedAt),
-        onHeard: (uuid, receivedAt) => this.registry.heard(uuid, receivedAt),
+        onHeard: (uuid, receivedAt) => {
+          this.registry.heard(uuid, receivedAt);
+          this.lastWords.heard(uuid, receivedAt, null);
+        },
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
@@ -305,7 +311,39 @@ export class HqRun extends EventEmitter<RunEvents> {
     }
   }
 
+  /**
+   * A status: an aborted or killed one of a live turret waits until the turret has gone quiet (spec
+   * 7.4, settleLastWords); any other takes effect now.
+   */
   private onStatus(s: TurretStatus, receivedAt: number): void {
+    this.lastWords.heard(s.uuid, receivedAt, s);
+    if (this.lastWords.holds(s.uuid)) {
+      if (isTerminal(s)) return; // the same last words again
+    } else if (isTerminal(s) && this.registry.get(s.uuid) && !isDead(this.registry.get(s.uuid)!)) {
+      this.lastWords.hold(s, receivedAt);
+      return;
+    }
+    this.applyStatus(s, receivedAt);
+  }
+
+  /**
+   * Applies the last words that are settled by `judgedAt` (an arrival time; Infinity at the end): a
+   * turret silent since is aborted or killed; one heard from since keeps its state, and the status is
+   * rejected as `forged_status`.
+   */
+  private settleLastWords(judgedAt: number): void {
+    const { confirmed, forged } = this.lastWords.settle(judgedAt);
+    for (const h of confirmed) this.applyStatus(h.status, h.at);
+    for (const h of forged) {
+      const t = this.registry.get(h.status.uuid);
+      const who = `${h.status.turret} (${h.status.uuid})`;
+      const reason = `\`${h.status.status}\` status of turret ${who} followed by ${h.evidence}: a turret that ends sends nothing more (spec 7.4); not applied`;
+      this.ingest.reject('forged_status', reason, JSON.stringify(h.status));
+      this.emit('log', `WARNING: ignored a forged status: ${reason}${t ? `; it stays ${t.status}` : ''}`);
+    }
+  }
+
+  private applyStatus(s: TurretStatus, receivedAt: number): void {
     const now = performance.now();
     const wasInRun = this.registry.get(s.uuid)?.inRun ?? false;
     const { turret, isNew, previous, started, foreign } = this.registry.update(s, receivedAt);
@@ -506,6 +544,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     );
     // Judged on what has arrived: a backlog of results never makes a healthy turret look silent.
     const now = this.ingest.judgedAt(performance.now());
+    this.settleLastWords(now);
     for (const t of this.registry.markLost(now, this.opts.lostAfterMs)) {
       this.saveTurret(t);
       this.emit('turret', { kind: 'lost', turret: this.view(t), previous: null });
@@ -536,6 +575,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     await this.loop.catch(() => undefined);
     await this.ingest.flushed();
     await this.sendChain.catch(() => undefined);
+    this.settleLastWords(Infinity);
     const finishedAt = Date.now() / 1000;
     const turrets = this.registry.list();
     for (const t of turrets) {
@@ -567,12 +607,16 @@ export class HqRun extends EventEmitter<RunEvents> {
       unattributed: c.unattributed,
       notStored: c.notStored,
       rejects,
+      quarantined: c.quarantined,
       turrets: views,
       startedAt: this.startedAt,
       stoppedAt: this.stoppedAt,
       finishedAt,
       missing: views
         .filter((t) => t.resultsSent !== null && t.resultsSent > t.resultsStored)
+        .map((t) => ({ name: t.name, uuid: t.uuid, sent: t.resultsSent ?? 0, stored: t.resultsStored })),
+      surplus: views
+        .filter((t) => t.resultsSent !== null && t.resultsSent < t.resultsStored)
         .map((t) => ({ name: t.name, uuid: t.uuid, sent: t.resultsSent ?? 0, stored: t.resultsStored })),
     };
     this.emit('phase', 'finished');

@@ -14,7 +14,7 @@ import * as zmq from 'zeromq';
 import { encodeProtobufBatch, type ResultMessage } from '@oct/protocol';
 import { startRun } from '../src/index.js';
 import { REJECT_REASON_CHARS } from '../src/store/store.js';
-import { hostileFrames, validResult } from './hostile-frames.js';
+import { announcement, hostileFrames, validResult } from './hostile-frames.js';
 import { query, tempProject, waitFor } from './helpers.js';
 
 const p = tempProject({ run_time: 2, turrets: [{ name: 'unused', canons: 1, script: 'v_user.js' }] });
@@ -38,6 +38,7 @@ void it('stores every valid result between invalid frames and counts each invali
   });
   const push = new zmq.Push({ linger: 5000, sendHighWaterMark: 0 });
   push.connect(`tcp://127.0.0.1:${run.rcPort}`);
+  await push.send(announcement());
   const rand = prng(42);
   const valid = (i: number): string => validResult(i);
   // Hostile shapes at a fifth of their issue-15 sizes (20k-deep nesting, 2 MB strings, 40k keys).

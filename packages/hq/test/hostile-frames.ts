@@ -97,6 +97,21 @@ export function hostileFrames(scale = 1): HostileFrame[] {
 }
 
 /** A valid single result from a turret that is not running (`i` numbers it). */
+/**
+ * The status that announces the sender of validResult (spec 7.3: results of a turret no status
+ * announced are kept aside). `initialized`, so that it never counts as a ready turret.
+ */
+export function announcement(turretName = 'fuzzer', uuid = 'fuzz-uuid'): string {
+  return JSON.stringify({
+    turret: turretName,
+    status: 'initialized',
+    uuid,
+    rampup: 0,
+    script: 'x.js',
+    canons: 1,
+  });
+}
+
 export function validResult(i: number, turretName = 'fuzzer', uuid = 'fuzz-uuid'): string {
   return JSON.stringify({
     turret_name: turretName,

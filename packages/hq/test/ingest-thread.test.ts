@@ -31,6 +31,10 @@ const result = (i: number): ResultMessage => ({
   custom_timers: { t: 0.001 * i },
 });
 
+/** The status that announces turret `name` with `uuid` (results naming it are stored, spec 7.3). */
+const announce = (name: string, uuid: string, state: 'ready' | 'running' = 'ready'): Uint8Array =>
+  encodeTurretMessage({ status: state, uuid, turret: name, canons: 2, rampup: 0, script: 's.js' });
+
 const batchOf = (n: number): [ResultMessage, ...ResultMessage[]] => [
   { ...result(0), seq: 0 },
   ...Array.from({ length: n - 1 }, (_, i) => ({ ...result(i + 1), seq: i + 1 })),
@@ -123,6 +127,7 @@ void it("stores results whose texts together pass a pack's text limit, in severa
   packer.add(row(1));
   assert.equal(packer.textFull, true);
 
+  ingest.push(announce('big', 'g'));
   ingest.push(encodeTurretMessage({ turret_name: 'big', uuid: 'g', results: [big(1), big(2), big(3)] }));
   for (const i of [4, 5, 6]) ingest.push(bytes(JSON.stringify(big(i))));
   assert.equal(await ingest.close(), 0);
@@ -163,14 +168,14 @@ void it('decodes single frames on the worker and batches here; stores results, s
     },
     onStored: (frames) => published.push(...frames),
   });
-  const status = (state: 'ready' | 'running', uuid: string): Uint8Array =>
-    encodeTurretMessage({ status: state, uuid, turret: `t-${uuid}`, canons: 2, rampup: 0, script: 's.js' });
+  const status = (state: 'ready' | 'running', uuid: string): Uint8Array => announce(`t-${uuid}`, uuid, state);
   ingest.push(status('ready', 'a'));
+  ingest.push(status('ready', 'b'));
   for (let i = 0; i < 300; i++) ingest.push(bytes(JSON.stringify(result(i)))); // legacy: unattributed
   ingest.push(bytes('{ not json'));
   ingest.push(
     encodeTurretMessage({
-      turret_name: 'json',
+      turret_name: 't-a',
       uuid: 'a',
       results: batchOf(120),
     }),
@@ -178,7 +183,7 @@ void it('decodes single frames on the worker and batches here; stores results, s
   ingest.push(bytes('{"elapsed": 1, "scriptrun_time": -1, "epoch": 1, "error": "", "custom_timers": {}}'));
   ingest.push(
     encodeProtobufBatch({
-      turret_name: 'pb',
+      turret_name: 't-b',
       uuid: 'b',
       results: batchOf(80),
     }),
@@ -190,18 +195,19 @@ void it('decodes single frames on the worker and batches here; stores results, s
     statuses.map((s) => [s.uuid, s.status]),
     [
       ['a', 'ready'],
+      ['b', 'ready'],
       ['b', 'running'],
     ],
   );
   // Batches are decoded on this thread and statuses on the worker, yet order holds: b's status
   // came after b's batch, and the counts that preceded it arrived first.
-  assert.deepEqual(storedAtStatus, [0, 80]);
+  assert.deepEqual(storedAtStatus, [0, 0, 80]);
   assert.equal(ingest.counts.stored, 500);
   assert.equal(ingest.received, 500);
   assert.equal(ingest.counts.unattributed, 300);
   assert.equal(ingest.counts.errors, 60 + 24 + 16);
   assert.equal(ingest.counts.rejects, 2);
-  assert.equal(ingest.counts.statuses, 2);
+  assert.equal(ingest.counts.statuses, 3);
   assert.deepEqual(Object.fromEntries(ingest.storedByUuid), { a: 120, b: 80 });
   assert.equal(published.length, 500);
   assert.equal((JSON.parse(published[0]!) as { elapsed: number }).elapsed, 0);
@@ -228,7 +234,7 @@ void it('decodes single frames on the worker and batches here; stores results, s
     const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
     assert.equal(count('SELECT COUNT(*) AS n FROM result'), 500);
     assert.equal(
-      count("SELECT COUNT(*) AS n FROM result WHERE turret_name = 'pb' AND turret_uuid = 'b'"),
+      count("SELECT COUNT(*) AS n FROM result WHERE turret_name = 't-b' AND turret_uuid = 'b'"),
       80,
     );
     assert.equal(count('SELECT COUNT(*) AS n FROM reject'), 2);
@@ -293,6 +299,7 @@ void it('stops storing when the results file refuses rows, names file and reason
     onStatus: (s) => statuses.push(s.status),
   });
   ingest.push(bytes(JSON.stringify(result(1))));
+  ingest.push(announce('alpha', 'u-1'));
   await ingest.flushed();
   assert.equal(ingest.counts.stored, 1);
   // Another process makes the file refuse every row past the 25th (as a full disk would, part-way
@@ -321,7 +328,7 @@ void it('stops storing when the results file refuses rows, names file and reason
     bytes(JSON.stringify({ turret: 'alpha', status: 'ready', uuid, canons: 1, rampup: 0, script: 'x.js' })),
   );
   await ingest.flushed();
-  assert.deepEqual(statuses, ['ready']);
+  assert.deepEqual(statuses, ['ready', 'ready']);
   assert.equal(failures.length, 1, 'reported once');
   assert.equal(ingest.counts.stored, 21);
   assert.equal(ingest.counts.notStored, 21, '20 of the batch and the single result after it');

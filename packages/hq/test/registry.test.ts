@@ -56,11 +56,12 @@ void it('counts stored results per turret uuid across single results, JSON and p
   const ingest = new Ingest(store, { flushAt: 4, onStatus: (s) => statuses.push(s.uuid) });
   const enc = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(o));
   const r = { elapsed: 1, epoch: 2, scriptrun_time: 0.5, error: '', custom_timers: {} };
+  ingest.handle(enc({ turret: 'a', status: 'READY', uuid: 'ua', rampup: '0', script: 's', cannons: '2' }));
+  ingest.handle(enc({ turret: 'b', status: 'ready', uuid: 'ub', rampup: 0, script: 's', canons: 2 }));
   ingest.handle(enc({ ...r, turret_name: 'a', uuid: 'ua' }));
   ingest.handle(enc({ ...r, error: 'boom' })); // legacy: unattributed
   ingest.handle(enc({ turret_name: 'b', uuid: 'ub', results: [r, r, r] }));
   ingest.handle(encodeProtobufBatch({ turret_name: 'a', uuid: 'ua', results: [r, r] }));
-  ingest.handle(enc({ turret: 'a', status: 'READY', uuid: 'ua', rampup: '0', script: 's', cannons: '2' }));
   ingest.handle(enc({ neither: true }));
   ingest.flush();
   store.close();
@@ -70,11 +71,12 @@ void it('counts stored results per turret uuid across single results, JSON and p
     unattributed: 1,
     notStored: 0,
     rejects: 1,
-    statuses: 1,
+    statuses: 2,
+    quarantined: 0,
   });
   assert.equal(ingest.storedByUuid.get('ua'), 3);
   assert.equal(ingest.storedByUuid.get('ub'), 3);
-  assert.deepEqual(statuses, ['ua']);
+  assert.deepEqual(statuses, ['ua', 'ub']);
 });
 
 void it("tells this run's starts from others' with session: by the run_id a status names (spec 8.12, 8.13)", () => {

@@ -44,7 +44,7 @@ void it('creates the fixed schema in WAL mode with 16 KiB pages and stores resul
   );
   assert.deepEqual(
     tables.map((t) => t.name),
-    ['reject', 'result', 'run', 'turret'],
+    ['quarantine', 'reject', 'result', 'run', 'turret'],
   );
   const [n] = query<{ n: number; un: number }>(
     path,

@@ -93,6 +93,12 @@ function outsideText(count: number, first: number | null, last: number | null): 
   return `${fmtInt(count)} result${count === 1 ? '' : 's'}${span ? ` (epochs ${span})` : ''}`;
 }
 
+/** Missing results; a negative count is a surplus: more stored in the turret's name than it sent. */
+function missingCell(missing: number): string {
+  if (missing >= 0) return intCell(missing, missing !== 0 ? ' err' : ' okc');
+  return `<td class="num err" data-testid="surplus" title="more results stored in its name than it sent: forged (spec 7.5) or a wrong count">+${fmtInt(-missing)} extra</td>`;
+}
+
 function turretRow(t: TurretSummary, accounting: boolean): string {
   // The original OCT stored naive local datetimes: show them as stored rather than guess a zone.
   const when =
@@ -102,7 +108,7 @@ function turretRow(t: TurretSummary, accounting: boolean): string {
   const acc = accounting
     ? t.results_sent === null
       ? '<td class="num muted">–</td><td class="num muted">–</td><td class="num muted">–</td>'
-      : `${intCell(t.results_sent)}${intCell(t.results_stored ?? t.results_in_file)}${intCell(t.missing ?? 0, (t.missing ?? 0) !== 0 ? ' err' : ' okc')}`
+      : `${intCell(t.results_sent)}${intCell(t.results_stored ?? t.results_in_file)}${missingCell(t.missing ?? 0)}`
     : '';
   const clock =
     (t.results_outside_window ?? 0) > 0
@@ -175,6 +181,26 @@ ${rows}
 </tbody></table></div></section>`;
 }
 
+function quarantine(model: ReportModel): string {
+  const q = model.summary.quarantined;
+  if (q === null || q.total === 0) return '';
+  const meaning: Record<string, string> = {
+    unannounced: 'no status announced this turret',
+    name_conflict: 'its uuid announced another name',
+  };
+  const rows = q.top
+    .map(
+      (g) =>
+        `<tr>${intCell(g.count)}<td class="mono">${esc(g.reason)}</td><td>${esc(meaning[g.reason] ?? '')}</td><td>${esc(g.turret_name ?? '–')}</td><td class="mono">${esc(g.turret_uuid ?? '–')}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="quarantine"><h2>Results kept aside</h2>
+<p class="alert warn"><span data-testid="quarantined">${fmtInt(q.total)}</span> results named a turret that no status announced, or not the name their uuid announced (spec 7.3): they are kept in the quarantine table and are in no figure of this report.</p>
+<div class="table-wrap"><table><thead><tr><th class="num">Results</th><th>Reason</th><th>Meaning</th><th>Turret named</th><th>UUID named</th></tr></thead><tbody>
+${rows}
+</tbody></table></div></section>`;
+}
+
 function errorsSection(model: ReportModel): string {
   const { error_messages, distinct_error_messages, errors } = model.summary;
   if (errors === 0) {
@@ -229,6 +255,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
     ['summary', 'Summary'],
     ['workload', 'Workload'],
     ...(s.rejects ? [['rejects', 'Rejects']] : []),
+    ...((s.quarantined?.total ?? 0) > 0 ? [['quarantine', 'Kept aside']] : []),
     ...model.series.map((x, i) => [`series-${i}`, i === 0 ? 'All transactions' : x.stats.name]),
     ['errors', 'Errors'],
   ];
@@ -308,6 +335,7 @@ ${notes}
 </section>
 ${workload(model)}
 ${rejects(model)}
+${quarantine(model)}
 ${model.series.map((x, i) => seriesSection(x, i, t0)).join('\n')}
 ${errorsSection(model)}
 </main>

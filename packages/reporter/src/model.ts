@@ -11,7 +11,7 @@ import {
   type SeriesAccumulator,
 } from './aggregate.js';
 import { fmtTime } from './format.js';
-import type { RejectInfo, RunInfo, TurretInfo } from './store.js';
+import type { QuarantineInfo, RejectInfo, RunInfo, TurretInfo } from './store.js';
 
 /** Statistics of one series (all transactions, or one custom timer), in seconds. */
 export interface TimerStats {
@@ -62,7 +62,10 @@ export interface TurretSummary extends TurretInfo {
   results_in_file: number;
   /** lost, killed or aborted: the turret did not finish the run normally. */
   dead: boolean;
-  /** results_sent - results_stored when the turret used accounting, else null. */
+  /**
+   * results_sent - results_stored when the turret used accounting, else null. Negative: more results
+   * stored in its name than it sent (forged under its uuid and name, spec 7.5, or a wrong count).
+   */
   missing: number | null;
   /**
    * Its results whose epoch lies outside the clock window (its clock is wrong): stored and in the
@@ -130,6 +133,8 @@ export interface RunSummary {
   /** Results without turret_name (legacy canons send none). */
   unattributed_results: number;
   rejects: RejectInfo | null;
+  /** Results kept aside in the quarantine table (spec 7.3), in no figure; null when the file has none. */
+  quarantined: QuarantineInfo | null;
   distinct_error_messages: number;
   error_messages: { message: string; count: number; first: number | null; last: number | null }[];
   /** Anything the reader had to drop or could not read, in words. */
@@ -210,6 +215,7 @@ export function buildModel(input: {
   run: RunInfo | null;
   turrets: TurretInfo[];
   rejects: RejectInfo | null;
+  quarantined?: QuarantineInfo | null;
   resultsFile: string;
   layout: 'oct-ts' | 'oct-legacy';
   generator: string;
@@ -263,6 +269,16 @@ export function buildModel(input: {
     outside_window_first: scan.outside.get(t.name)?.first ?? null,
     outside_window_last: scan.outside.get(t.name)?.last ?? null,
   }));
+  for (const t of turrets)
+    if (t.missing !== null && t.missing < 0)
+      notes.push(
+        `${-t.missing} more results are stored in the name of turret ${t.name} than it says it sent: they came from elsewhere under its uuid and name (forged, spec 7.5), or its count is wrong.`,
+      );
+  const quarantined = input.quarantined?.total ?? 0;
+  if (quarantined > 0)
+    notes.push(
+      `${quarantined} results were kept aside (quarantine table): they named a turret no status announced, or not the name their uuid announced (spec 7.3). They are in no figure of this report.`,
+    );
   const series: SeriesReport[] = [scan.all, ...scan.timers].map((s, i) => ({
     stats: i === 0 ? all : statsOf(s, span),
     intervals: intervalsOf(s, scan),
@@ -310,6 +326,7 @@ export function buildModel(input: {
     turrets,
     unattributed_results: scan.perTurret.get(null) ?? 0,
     rejects: input.rejects,
+    quarantined: input.quarantined ?? null,
     distinct_error_messages: scan.errorMessages.length,
     error_messages: scan.errorMessages.slice(0, 100),
     notes,

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { CLOCK_TOLERANCE_SECONDS, clockWindow, scanResults } from './aggregate.js';
 import { renderHtml } from './html.js';
 import { buildModel, type RunSummary } from './model.js';
-import { openResultsFile, readRejects, readRun, readTurrets, ReportError } from './store.js';
+import { openResultsFile, readQuarantine, readRejects, readRun, readTurrets, ReportError } from './store.js';
 
 /** Options of writeReport. */
 export interface ReportOptions {
@@ -106,6 +106,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportFiles> 
       run,
       turrets: readTurrets(file),
       rejects: readRejects(file),
+      quarantined: readQuarantine(file),
       resultsFile: basename(dbPath),
       layout: file.layout,
       generator: generatorName(),

@@ -1,6 +1,6 @@
 /**
  * Read-only access to a results file: ours (packages/hq/src/store/schema.sql: run, turret, result,
- * reject) or one written by the original OCT (only `result` and `turret`, `cannons` for canons,
+ * quarantine, reject) or one written by the original OCT (only `result` and `turret`, `cannons` for canons,
  * `updated_at` as a datetime string). Every table and column but result.epoch and
  * result.scriptrun_time is optional; what is missing is reported as absent, never guessed.
  */
@@ -55,6 +55,19 @@ export interface RejectGroup {
 export interface RejectInfo {
   total: number;
   top: RejectGroup[];
+}
+
+/** Results kept aside (spec 7.3), grouped by reason and the turret they claimed. */
+export interface QuarantineGroup {
+  reason: string;
+  turret_name: string | null;
+  turret_uuid: string | null;
+  count: number;
+}
+
+export interface QuarantineInfo {
+  total: number;
+  top: QuarantineGroup[];
 }
 
 /** An opened results file and what its schema holds. */
@@ -235,6 +248,25 @@ export function readRejects(file: ResultsFile, limit = 10): RejectInfo | null {
     count: num(r.count) ?? 0,
     first: num(r.first),
     last: num(r.last),
+  }));
+  return { total, top };
+}
+
+/** The quarantine table (results kept aside, spec 7.3), grouped; null when the file has none. */
+export function readQuarantine(file: ResultsFile, limit = 10): QuarantineInfo | null {
+  if (!file.tables.has('quarantine')) return null;
+  const total = file.db.prepare('SELECT count(*) FROM quarantine').pluck().get() as number;
+  const top = (
+    file.db
+      .prepare(
+        'SELECT reason, turret_name, turret_uuid, count(*) AS count FROM quarantine GROUP BY 1, 2, 3 ORDER BY count DESC, 1, 2 LIMIT ?',
+      )
+      .all(limit) as Record<string, unknown>[]
+  ).map((r) => ({
+    reason: str(r.reason) ?? '',
+    turret_name: str(r.turret_name),
+    turret_uuid: str(r.turret_uuid),
+    count: num(r.count) ?? 0,
   }));
   return { total, top };
 }

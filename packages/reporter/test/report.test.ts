@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scanResults } from '../src/aggregate.js';
@@ -366,4 +367,38 @@ void test('the HQ count of results received but not stored is in summary.json an
   assert.match(html, /1,234 results were received by the HQ but not stored/);
   const rebuilt = await rebuildReport(dir);
   assert.equal(rebuilt.summary.results_not_stored, null, 'unknown when rebuilt from the file alone');
+});
+
+void test('shows results kept aside and a turret with more results stored in its name than it sent (spec 7.3, 7.5)', async (t) => {
+  const { dir, cleanup } = tempDir('forged');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const file = new Database(db);
+  // alpha stored 334 results but says it sent 300: 34 came from elsewhere in its name.
+  file.prepare("UPDATE turret SET results_sent = 300 WHERE name = 'alpha'").run();
+  const aside = file.prepare(
+    "INSERT INTO quarantine (reason, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers) VALUES (?, ?, ?, 1, ?, 99, '', '{}')",
+  );
+  for (let i = 0; i < 5; i++) aside.run('unannounced', 'ghost', 'uuid-ghost', START + 1);
+  for (let i = 0; i < 2; i++) aside.run('name_conflict', 'EVIL', 'uuid-alpha', START + 2);
+  file.close();
+  const { summary, htmlPath } = await writeReport({ dbPath: db, outDir: join(dir, 'out') });
+
+  assert.equal(summary.transactions, 1000, 'kept-aside results are in no figure');
+  assert.equal(summary.all.max !== null && summary.all.max < 99, true);
+  assert.deepEqual(summary.quarantined, {
+    total: 7,
+    top: [
+      { reason: 'unannounced', turret_name: 'ghost', turret_uuid: 'uuid-ghost', count: 5 },
+      { reason: 'name_conflict', turret_name: 'EVIL', turret_uuid: 'uuid-alpha', count: 2 },
+    ],
+  });
+  assert.equal(summary.turrets[0]!.missing, -34);
+  assert.ok(summary.notes.some((n) => /^34 more results are stored in the name of turret alpha/.test(n)));
+  assert.ok(summary.notes.some((n) => /^7 results were kept aside/.test(n)));
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.match(html, /<td class="num err" data-testid="surplus"[^>]*>\+34 extra<\/td>/);
+  assert.match(html, /<span data-testid="quarantined">7<\/span> results named a turret/);
+  assert.match(html, /<a href="#quarantine">Kept aside<\/a>/);
 });

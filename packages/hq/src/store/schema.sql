@@ -51,11 +51,26 @@ CREATE TABLE IF NOT EXISTS result (
   seq INTEGER                        -- accounting, else NULL
 );
 
+-- Results kept aside (spec 7.3): they claim a turret no status announced, or a name other than the
+-- one their uuid announced. Never counted as any turret's nor in the run's statistics.
+CREATE TABLE IF NOT EXISTS quarantine (
+  id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL,              -- unannounced | name_conflict
+  turret_name TEXT,
+  elapsed REAL NOT NULL,
+  epoch REAL NOT NULL,
+  scriptrun_time REAL NOT NULL,
+  error TEXT NOT NULL,
+  custom_timers TEXT NOT NULL,
+  turret_uuid TEXT,
+  seq INTEGER
+);
+
 -- Every frame that was received but not stored as a result or status, with the reason.
 CREATE TABLE IF NOT EXISTS reject (
   id INTEGER PRIMARY KEY,
   received_at REAL NOT NULL,
-  code TEXT NOT NULL,                -- ProtocolError code (not_json, invalid, unknown_kind, ...), or undecodable
+  code TEXT NOT NULL,                -- ProtocolError code (not_json, invalid, unknown_kind, ...), or the HQ's: undecodable, renamed, forged_status
   reason TEXT NOT NULL,              -- the ProtocolError message, naming field and clause; at most 1024 characters
   frame_size INTEGER NOT NULL,
   frame BLOB NOT NULL                -- the first 64 KiB of the frame

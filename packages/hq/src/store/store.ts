@@ -22,10 +22,69 @@ const STATEMENT_ROWS = [64, 32, 16, 8, 4, 2, 1];
  * rows of a run share them) and the other six columns once per row: binding text costs better-sqlite3
  * two copies, so this is about 1.2x the speed of binding all eight per row (bench/hq).
  */
-const insertSql = (rows: number): string =>
-  'INSERT INTO result (turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) ' +
-  'SELECT @turret_name, @turret_uuid, column1, column2, column3, column4, column5, column6 ' +
-  `FROM (VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')})`;
+const insertSql = (table: PackTable, rows: number): string => {
+  const reason = table === 'quarantine' ? ['reason, ', '@reason, '] : ['', ''];
+  return (
+    `INSERT INTO ${table} (${reason[0]}turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) ` +
+    `SELECT ${reason[1]}@turret_name, @turret_uuid, column1, column2, column3, column4, column5, column6 ` +
+    `FROM (VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')})`
+  );
+};
+
+/** The tables that take packed results: stored results, and results kept aside (spec 7.3). */
+type PackTable = 'result' | 'quarantine';
+
+/**
+ * Inserts rows [from, to) of a pack into `table` in one transaction; for `quarantine`, `reasons[k]`
+ * is the reason of the rows of pack.turrets[k].
+ */
+type PackInserter = (pack: PackedResults, from: number, to: number, reasons?: readonly string[]) => void;
+
+function packInserter(db: Database.Database, table: PackTable): PackInserter {
+  const statements = STATEMENT_ROWS.map((rows) => ({
+    rows,
+    statement: db.prepare(insertSql(table, rows)),
+    params: new Array<unknown>(rows * 6),
+  }));
+  const turret: { turret_name: string | null; turret_uuid: string | null; reason?: string } =
+    table === 'quarantine'
+      ? { turret_name: null, turret_uuid: null, reason: '' }
+      : { turret_name: null, turret_uuid: null };
+  return db.transaction((pack: PackedResults, from: number, to: number, reasons?: readonly string[]) => {
+    const { nums, ends, text } = pack;
+    let i = from;
+    // Where row i's texts start in pack.text.
+    let at = i === 0 ? 0 : ends[i * 2 - 1]!;
+    for (let t = 0; t < pack.turrets.length; t++) {
+      const [name, uuid, runEnd] = pack.turrets[t]!;
+      if (runEnd <= i) continue;
+      const end = Math.min(runEnd, to);
+      turret.turret_name = name;
+      turret.turret_uuid = uuid;
+      if (turret.reason !== undefined) turret.reason = reasons?.[t] ?? 'unknown';
+      for (const { rows, statement, params } of statements) {
+        for (; end - i >= rows; i += rows) {
+          let k = 0;
+          for (let j = i; j < i + rows; j++) {
+            const n = j * NUMS;
+            const seq = nums[n + 3]!;
+            const errorEnd = ends[j * 2]!;
+            const timersEnd = ends[j * 2 + 1]!;
+            params[k++] = nums[n];
+            params[k++] = nums[n + 1];
+            params[k++] = nums[n + 2];
+            params[k++] = text.slice(at, errorEnd);
+            params[k++] = text.slice(errorEnd, timersEnd);
+            params[k++] = Number.isNaN(seq) ? null : seq;
+            at = timersEnd;
+          }
+          statement.run(params, turret);
+        }
+      }
+      if (i >= to) break;
+    }
+  });
+}
 
 /** Largest part of a rejected frame that is kept for diagnosis. */
 export const REJECT_KEEP_BYTES = 64 * 1024;
@@ -84,7 +143,8 @@ export interface RunRow {
 export class ResultsStore {
   readonly db: Database.Database;
   private readonly insertLimit: number;
-  private readonly insertManyPacked: (pack: PackedResults, from: number, to: number) => void;
+  private readonly insertManyPacked: PackInserter;
+  private readonly quarantineManyPacked: PackInserter;
   private readonly insertReject: Database.Statement;
   private readonly upsert: Database.Statement;
   private closed = false;
@@ -100,47 +160,8 @@ export class ResultsStore {
     this.db.exec(schemaSql());
     this.db.pragma('synchronous = NORMAL');
     this.insertLimit = Math.max(1, options.insertLimit ?? 150);
-    const statements = STATEMENT_ROWS.map((rows) => ({
-      rows,
-      statement: this.db.prepare(insertSql(rows)),
-      params: new Array<unknown>(rows * 6),
-    }));
-    const turret: { turret_name: string | null; turret_uuid: string | null } = {
-      turret_name: null,
-      turret_uuid: null,
-    };
-    this.insertManyPacked = this.db.transaction((pack: PackedResults, from: number, to: number) => {
-      const { nums, ends, text } = pack;
-      let i = from;
-      // Where row i's texts start in pack.text.
-      let at = i === 0 ? 0 : ends[i * 2 - 1]!;
-      for (const [name, uuid, runEnd] of pack.turrets) {
-        if (runEnd <= i) continue;
-        const end = Math.min(runEnd, to);
-        turret.turret_name = name;
-        turret.turret_uuid = uuid;
-        for (const { rows, statement, params } of statements) {
-          for (; end - i >= rows; i += rows) {
-            let k = 0;
-            for (let j = i; j < i + rows; j++) {
-              const n = j * NUMS;
-              const seq = nums[n + 3]!;
-              const errorEnd = ends[j * 2]!;
-              const timersEnd = ends[j * 2 + 1]!;
-              params[k++] = nums[n];
-              params[k++] = nums[n + 1];
-              params[k++] = nums[n + 2];
-              params[k++] = text.slice(at, errorEnd);
-              params[k++] = text.slice(errorEnd, timersEnd);
-              params[k++] = Number.isNaN(seq) ? null : seq;
-              at = timersEnd;
-            }
-            statement.run(params, turret);
-          }
-        }
-        if (i >= to) break;
-      }
-    });
+    this.insertManyPacked = packInserter(this.db, 'result');
+    this.quarantineManyPacked = packInserter(this.db, 'quarantine');
     this.insertReject = this.db.prepare(
       'INSERT INTO reject (received_at, code, reason, frame_size, frame) VALUES (?, ?, ?, ?, ?)',
     );
@@ -170,10 +191,22 @@ export class ResultsStore {
    * many rows of `pack` the transactions before it committed.
    */
   insertPacked(pack: PackedResults): void {
+    this.insertChunks(this.insertManyPacked, pack);
+  }
+
+  /**
+   * Keeps results aside in the quarantine table (spec 7.3), `reasons[k]` being the reason of the rows
+   * of pack.turrets[k]; in transactions and with errors as insertPacked.
+   */
+  quarantinePacked(pack: PackedResults, reasons: readonly string[]): void {
+    this.insertChunks(this.quarantineManyPacked, pack, reasons);
+  }
+
+  private insertChunks(insert: PackInserter, pack: PackedResults, reasons?: readonly string[]): void {
     const length = packedLength(pack);
     for (let from = 0; from < length; from += this.insertLimit) {
       try {
-        this.insertManyPacked(pack, from, Math.min(length, from + this.insertLimit));
+        insert(pack, from, Math.min(length, from + this.insertLimit), reasons);
       } catch (e) {
         throw new InsertError((e as Error).message, from);
       }
@@ -217,6 +250,11 @@ export class ResultsStore {
       if (!['started_at', 'stopped_at', 'finished_at', 'outcome'].includes(key)) continue;
       this.db.prepare(`UPDATE run SET ${key} = ? WHERE id = 1`).run(value);
     }
+  }
+
+  /** Number of rows in the quarantine table. */
+  countQuarantined(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n;
   }
 
   /** Number of rows in the reject table. */
