@@ -5,6 +5,8 @@
  * Usage: node --import tsx bench/hq/ingest.ts [--results N] [--senders N] [--insert-limit N]
  *   [--mode legacy|json|protobuf] [--backlog-only] [--legacy-sender python|node] [--repeat N]
  *   [--threads]  (CPU per result of each thread of this process, on stderr; Linux)
+ *   [--curve]  (each phase twice in turn, plain then CURVE (spec 11): the HQ's PULL a CURVE server
+ *   with a ZAP handler admitting the senders' key, as `security.curve` makes it; the ratio is printed)
  * Bounded: every phase has a fixed count and a 60 s cap.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +26,7 @@ import {
   type PackedResults,
 } from '@oct/hq';
 import type { Result } from '@oct/protocol';
+import { newCurveKeyPair } from '@oct/protocol/curve-keys';
 import { median, thousands } from './common.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -53,10 +56,13 @@ const legacySender = ((): 'python' | 'node' => {
 async function startSender(
   args: string[],
   python: boolean,
+  curveEnv: string | null,
 ): Promise<{ child: ChildProcess; go: () => void; cpu: Promise<number> }> {
+  // OCT_BENCH_CURVE="<server public> <client public> <client secret>": the sender is a CURVE client.
+  const env = curveEnv ? { ...process.env, OCT_BENCH_CURVE: curveEnv } : process.env;
   const child = python
-    ? spawn(PYTHON, [pythonSender, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
-    : spawn(process.execPath, [senderScript, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    ? spawn(PYTHON, [pythonSender, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env })
+    : spawn(process.execPath, [senderScript, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout! });
   // A sender that dies ends the bench instead of leaving it waiting for a line.
   const died = once(child, 'exit').then(([code]) => {
@@ -108,11 +114,17 @@ async function ingestRun(
   mode: 'legacy' | 'json' | 'protobuf',
   total: number,
   backlog: boolean,
+  curve = false,
 ): Promise<Figure> {
   // A fresh file per run: the phases and repetitions of a mode must not add to each other's rows.
   const dbPath = join(dir, `${mode}-${backlog ? 'backlog' : 'live'}-${++runs}.sqlite`);
   const ingest = await IngestThread.start({ dbPath, insertLimit: INSERT_LIMIT, flushAt: INSERT_LIMIT });
-  const pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: backlog ? 0 : RECEIVE_HWM });
+  const secure = curve ? await curveServer() : null;
+  const pull = new zmq.Pull({
+    linger: 0,
+    receiveHighWaterMark: backlog ? 0 : RECEIVE_HWM,
+    ...(secure?.options ?? {}),
+  });
   await pull.bind('tcp://127.0.0.1:*');
   const endpoint = pull.lastEndpoint!;
   const per = Math.ceil(total / SENDERS / BATCH) * BATCH;
@@ -124,10 +136,11 @@ async function ingestRun(
   const senders = await Promise.all(
     Array.from({ length: SENDERS }, (_, id) =>
       python
-        ? startSender([endpoint, String(per), String(id), backlog ? '0' : '10000'], true)
+        ? startSender([endpoint, String(per), String(id), backlog ? '0' : '10000'], true, secure?.env ?? null)
         : startSender(
             [endpoint, mode, String(per), String(BATCH), String(id), backlog ? '0' : '10000'],
             false,
+            secure?.env ?? null,
           ),
     ),
   );
@@ -166,6 +179,7 @@ async function ingestRun(
   const cpu = process.cpuUsage(cpuBefore);
   await sendersDone;
   pull.close();
+  secure?.zap.close();
   const stored = ingest.counts.stored;
   // Ceiling: the same rows, inserted by the same store code with nothing else going on, from
   // columns packed beforehand (the bare SQLite insert: no decoding, no serialising).
@@ -186,7 +200,7 @@ async function ingestRun(
     })),
   );
   return {
-    mode: `${mode}${backlog ? ' backlog' : ' live'}`,
+    mode: `${mode}${backlog ? ' backlog' : ' live'}${curve ? ' curve' : ''}`,
     sender: python ? 'python' : 'node',
     results: expected,
     stored,
@@ -195,6 +209,26 @@ async function ingestRun(
     ceiling,
     hqCpuPerResult: (cpu.user + cpu.system) / expected,
     senderCpuPerResult: (await senderCpus).reduce((a, b) => a + b, 0) / expected,
+  };
+}
+
+/**
+ * A CURVE server as HqRun makes one with `security.curve`: its own context, whose ZAP handler admits
+ * the one client key the senders use. Returns the socket options and the senders' environment.
+ */
+async function curveServer(): Promise<{ options: zmq.SocketOptions<zmq.Pull>; env: string; zap: zmq.Reply }> {
+  const server = newCurveKeyPair();
+  const client = newCurveKeyPair();
+  const context = new zmq.Context();
+  const zap = new zmq.Reply({ context, linger: 0 });
+  await zap.bind('inproc://zeromq.zap.01');
+  void (async () => {
+    for await (const [version, id] of zap) await zap.send([version!, id!, '200', 'OK', 'bench', '']);
+  })().catch(() => undefined);
+  return {
+    options: { context, curveServer: true, curveSecretKey: server.secretKey },
+    env: `${server.publicKey} ${client.publicKey} ${client.secretKey}`,
+    zap,
   };
 }
 
@@ -230,9 +264,11 @@ try {
       ['protobuf', 2_000_000],
     ] as const) {
       if (only && only !== mode) continue;
-      if (!process.argv.includes('--backlog-only'))
-        figures.push(await ingestRun(mode, arg('--results', count), false));
-      figures.push(await ingestRun(mode, arg('--results', count), true));
+      for (const curve of process.argv.includes('--curve') ? [false, true] : [false]) {
+        if (!process.argv.includes('--backlog-only'))
+          figures.push(await ingestRun(mode, arg('--results', count), false, curve));
+        figures.push(await ingestRun(mode, arg('--results', count), true, curve));
+      }
     }
   }
 } finally {
@@ -243,7 +279,7 @@ console.log(
   `senders ${SENDERS}, insert_limit ${INSERT_LIMIT}, batch ${BATCH}, ${REPEAT} run(s) per phase: medians`,
 );
 console.log(
-  'mode              sender  results   loss  ingest/s   (min-max)            ceiling/s  ratio  hq µs/r  senders µs/r',
+  'mode                    sender  results   loss  ingest/s   (min-max)            ceiling/s  ratio  hq µs/r  senders µs/r',
 );
 for (const phase of [...new Set(figures.map((f) => f.mode))]) {
   const runs = figures.filter((f) => f.mode === phase);
@@ -252,7 +288,7 @@ for (const phase of [...new Set(figures.map((f) => f.mode))]) {
   const loss = runs.reduce((sum, f) => sum + f.results - f.stored, 0);
   const range = `(${thousands(Math.min(...rates))}-${thousands(Math.max(...rates))})`;
   console.log(
-    `${phase.padEnd(17)} ${runs[0]!.sender.padEnd(7)} ${String(runs[0]!.results).padEnd(9)} ${String(loss).padEnd(5)} ${thousands(median(rates)).padStart(9)}  ${range.padEnd(19)} ${thousands(ceiling).padStart(10)}  ${(median(rates) / ceiling).toFixed(2).padStart(5)}  ${median(
+    `${phase.padEnd(23)} ${runs[0]!.sender.padEnd(7)} ${String(runs[0]!.results).padEnd(9)} ${String(loss).padEnd(5)} ${thousands(median(rates)).padStart(9)}  ${range.padEnd(19)} ${thousands(ceiling).padStart(10)}  ${(median(rates) / ceiling).toFixed(2).padStart(5)}  ${median(
       runs.map((f) => f.hqCpuPerResult),
     )
       .toFixed(2)
@@ -260,5 +296,13 @@ for (const phase of [...new Set(figures.map((f) => f.mode))]) {
       .toFixed(2)
       .padStart(12)}`,
   );
+}
+if (process.argv.includes('--curve')) {
+  console.log('CURVE / plain, median ingest/s:');
+  for (const phase of [...new Set(figures.map((f) => f.mode))].filter((p) => !p.endsWith(' curve'))) {
+    const rate = (p: string): number => median(figures.filter((f) => f.mode === p).map((f) => f.perSecond));
+    const ratio = rate(`${phase} curve`) / rate(phase);
+    console.log(`  ${phase.padEnd(17)} ${ratio.toFixed(2)} (CURVE costs ${((1 - ratio) * 100).toFixed(0)}%)`);
+  }
 }
 if (figures.some((f) => f.stored !== f.results)) process.exitCode = 1;

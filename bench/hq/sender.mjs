@@ -12,7 +12,12 @@ const [endpoint, mode, countArg, batchArg, id, hwmArg = '10000'] = process.argv.
 const count = Number(countArg);
 const batchSize = Number(batchArg);
 // hwm 0 (unbounded) lets a sender queue everything for the backlog measurement.
-const push = new zmq.Push({ linger: 60_000, sendHighWaterMark: Number(hwmArg) });
+// OCT_BENCH_CURVE="<server public> <client public> <client secret>": a CURVE client (spec 11.4).
+const [serverKey, publicKey, secretKey] = (process.env.OCT_BENCH_CURVE ?? '').split(' ');
+const curve = secretKey
+  ? { curveServerKey: serverKey, curvePublicKey: publicKey, curveSecretKey: secretKey }
+  : {};
+const push = new zmq.Push({ linger: 60_000, sendHighWaterMark: Number(hwmArg), ...curve });
 push.connect(endpoint);
 const t0 = Date.now() / 1000;
 const result = (i) => ({

@@ -5,6 +5,7 @@ Speaks the bench's stdio handshake: prints `ready` once connected and the frames
 when it reads `go`, and prints {"cpu": <µs of CPU spent sending>} when every frame is delivered.
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -24,6 +25,10 @@ context = zmq.Context()
 push = context.socket(zmq.PUSH)
 push.setsockopt(zmq.SNDHWM, hwm)
 push.setsockopt(zmq.LINGER, 60000)
+# OCT_BENCH_CURVE="<server public> <client public> <client secret>": a CURVE client (spec 11.4).
+curve = os.environ.get("OCT_BENCH_CURVE", "").split()
+if len(curve) == 3:
+    push.curve_serverkey, push.curve_publickey, push.curve_secretkey = (k.encode() for k in curve)
 push.connect(endpoint)
 t0 = time.time()
 # Pre-encoded frames, cycled: the sender must not be the bottleneck (the same rows as sender.mjs).

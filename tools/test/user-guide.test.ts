@@ -111,7 +111,7 @@ void describe('docs/user-guide.adoc', () => {
   });
 
   void it('lists every key of config.json with its default', () => {
-    checkKeys('project-config-keys', schema('config'), ['results_database']);
+    checkKeys('project-config-keys', schema('config'), ['results_database', 'security']);
   });
 
   void it('lists every key of a turret config with its default', () => {

@@ -55,6 +55,8 @@ export interface LocalTurretsOptions {
   rcPort: number;
   /** Receives each output line of a child, already prefixed with `[name] `. */
   log: (line: string) => void;
+  /** security.curve: the project's key directory; each turret gets hq.key and turrets/<name>.key_secret. */
+  keysDir?: string | null;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -83,6 +85,12 @@ export class LocalTurrets {
         hq_address: host,
         hq_publisher: this.options.publishPort,
         hq_rc: this.options.rcPort,
+        ...(this.options.keysDir
+          ? {
+              curve_server_key: join(this.options.keysDir, 'hq.key'),
+              curve_secret_key: join(this.options.keysDir, 'turrets', `${t.config.name}.key_secret`),
+            }
+          : {}),
       };
       const file = join(this.configDir, `turret-${i}.json`);
       writeFileSync(file, JSON.stringify(config, null, 2));

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { newProject } from './new-project.js';
+import { makeKeys } from './keys.js';
 import { isStorageError } from './report.js';
 import { runCommand } from './run-command.js';
 
@@ -112,6 +113,18 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         setCode(await runCommand(project, opts, io));
       },
     );
+
+  program
+    .command('keys')
+    .description(
+      "make the CURVE key pairs of a project (security.curve): the HQ's and one per turret, in keys/",
+    )
+    .argument('<project>', 'project directory')
+    .option('--force', 'replace existing key pairs (turrets packed with the old ones can no longer join)')
+    .action((project: string, opts: { force?: boolean }) => {
+      for (const line of makeKeys(project, opts)) io.out(line);
+      setCode(EXIT.ok);
+    });
 
   program
     .command('pack-turrets')

@@ -120,7 +120,7 @@ export function newProject(dir: string): string[] {
     ['v_user.js', V_USER_JS],
     ['package.json', `${JSON.stringify(projectPackage(basename(target)), null, 2)}\n`],
     ['README.md', readme(basename(target))],
-    ['.gitignore', 'results/\n*.tar.gz\n*.tgz\n'],
+    ['.gitignore', 'results/\nkeys/\n*.tar.gz\n*.tgz\n'],
   ];
   for (const [name, text] of files) writeFileSync(join(target, name), text);
   return files.map(([name]) => join(target, name));

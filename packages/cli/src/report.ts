@@ -96,6 +96,7 @@ export function hqSummary(s: RunSummary): Record<string, unknown> {
       protocol: t.protocol,
       results_sent: t.resultsSent,
       results_stored: t.resultsStored,
+      curve_key: t.curveKey,
     })),
     source: 'hq (the reporter did not run)',
   };

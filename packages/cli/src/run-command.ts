@@ -3,6 +3,7 @@
  * run_time, stop, drain, store, report. Ctrl-C stops the turrets by protocol, keeps every result
  * received and still writes the report (exit 130); a second Ctrl-C cuts the drain short.
  */
+import { resolve } from 'node:path';
 import {
   HqError,
   loadProject,
@@ -133,6 +134,7 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
         rcPort: run.rcPort,
         log,
         env: options.env,
+        keysDir: cfg.security.curve === true ? resolve(project.dir, cfg.security.keys ?? 'keys') : null,
       });
       local.spawnAll();
       const children = local;
@@ -200,5 +202,9 @@ function printSummary(s: RunSummary, io: Io): void {
       `WARNING: ${s.quarantined} result(s) kept aside in the quarantine table: they named a turret no status announced, or not the name their uuid announced (spec 7.3); counted as no turret's`,
     );
   if (s.rejects) io.err(`WARNING: ${s.rejects} invalid frame(s) received, kept in the reject table`);
+  if (s.curve)
+    io.out(
+      `CURVE: ${s.curve.keys.length} authorised key(s) connected: ${s.curve.keys.map((k) => `${k.name} (${k.addresses.join(', ')})`).join(', ') || 'none'}`,
+    );
   io.out(`results: ${s.dbPath}`);
 }

@@ -31,6 +31,8 @@ export interface ProjectConfig {
   extra_turret_config: Record<string, unknown>;
   results_database: { db_uri: string; insert_limit: number; [k: string]: unknown };
   external_publisher: false | string;
+  /** spec 11: CURVE on both sockets, keys in `keys` (relative to the project). */
+  security: { curve?: boolean; keys?: string; [k: string]: unknown };
   [k: string]: unknown;
 }
 

@@ -35,6 +35,12 @@ export interface TurretView {
   resultsSent: number | null;
   resultsStored: number;
   reason: string | null;
+  /**
+   * CURVE runs (spec 11): the authorised key named like the turret (`turrets/<name>.key`) once a
+   * connection with it was admitted, else null. Matched by name: a PULL socket does not say which
+   * connection sent a message.
+   */
+  curveKey: string | null;
 }
 
 /** A progress event, emitted about once a second (and on each phase change). */
@@ -87,6 +93,8 @@ export interface RunSummary {
    * their uuid and name came from elsewhere (forged, spec 7.5), or their count is wrong.
    */
   surplus: { name: string; uuid: string; sent: number; stored: number }[];
+  /** CURVE runs (spec 11): every authorised key that connected, from where, to which socket; null without CURVE. */
+  curve: { keys: { name: string; publicKey: string; addresses: string[]; sockets: string[] }[] } | null;
 }
 
 export interface TurretEvent {

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
 import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
+import { ZapHandler, loadHqCurveKeys, serverOptions, type CurvePeer, type HqCurveKeys } from './curve.js';
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
 import { LastWordsCheck, isTerminal } from './last-words.js';
@@ -97,8 +98,18 @@ export class HqRun extends EventEmitter<RunEvents> {
   private readonly registry = new TurretRegistry(this.runId);
   /** Aborted and killed statuses waiting for their turret to go quiet (spec 7.4). */
   private readonly lastWords = new LastWordsCheck();
-  private readonly pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000 });
-  private readonly pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK });
+  private readonly pub: zmq.Publisher;
+  private readonly pull: zmq.Pull;
+  /** With security.curve: the keys, and the ZAP handler of this run's own context (spec 11.1). */
+  private readonly curve: HqCurveKeys | null;
+  private zap: ZapHandler | null = null;
+  private zapContext: zmq.Context | null = null;
+  /** Connections admitted, by key name, and refusals already said (spec 11.1, 11.2). */
+  private readonly admitted = new Map<
+    string,
+    { publicKey: string; addresses: Set<string>; sockets: Set<string> }
+  >();
+  private readonly refusalsSaid = new Set<string>();
   private external: zmq.Publisher | null = null;
   private externalChain: Promise<unknown> = Promise.resolve();
   private sendChain: Promise<unknown> = Promise.resolve();
@@ -141,6 +152,24 @@ export class HqRun extends EventEmitter<RunEvents> {
       transactionContext:
         options.transactionContext ?? (cfg.transaction_context as Record<string, unknown> | undefined) ?? {},
     };
+    const security = cfg.security;
+    try {
+      this.curve = security?.curve === true ? loadHqCurveKeys(project.dir, security.keys ?? 'keys') : null;
+    } catch (e) {
+      throw new HqError(`${project.configPath}: ${(e as Error).message}`);
+    }
+    // CURVE servers in a context of their own: ZAP is answered per context (curve.ts).
+    const context = this.curve ? new zmq.Context() : undefined;
+    const secure = (socket: 'pub' | 'pull') =>
+      this.curve ? { context, ...serverOptions(this.curve, socket) } : {};
+    this.pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000, ...secure('pub') });
+    this.pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK, ...secure('pull') });
+    if (this.curve && context) this.zapContext = context;
+    for (const [socket, key] of [
+      [this.pub, 'publish_port'],
+      [this.pull, 'rc_port'],
+    ] as const)
+      void this.watchHandshakes(socket, key);
     this.resultsDir = options.resultsDir
       ? resolve(options.resultsDir)
       : cfg.testing
@@ -186,6 +215,8 @@ export class HqRun extends EventEmitter<RunEvents> {
       throw new HqError(`${this.project.configPath}: ${(e as Error).message}`);
     }
     try {
+      if (this.curve && this.zapContext)
+        this.zap = await ZapHandler.start(this.zapContext, this.curve, (peer) => this.onPeer(peer));
       await this.bindOne(this.pub, ep(this.opts.ephemeralPorts ? '*' : cfg.publish_port), 'publish_port');
       await this.bindOne(this.pull, ep(this.opts.ephemeralPorts ? '*' : cfg.rc_port), 'rc_port');
       if (typeof cfg.external_publisher === 'string') {
@@ -618,6 +649,16 @@ export class HqRun extends EventEmitter<RunEvents> {
       surplus: views
         .filter((t) => t.resultsSent !== null && t.resultsSent < t.resultsStored)
         .map((t) => ({ name: t.name, uuid: t.uuid, sent: t.resultsSent ?? 0, stored: t.resultsStored })),
+      curve: this.curve
+        ? {
+            keys: [...this.admitted].map(([name, k]) => ({
+              name,
+              publicKey: k.publicKey,
+              addresses: [...k.addresses].sort(),
+              sockets: [...k.sockets].sort(),
+            })),
+          }
+        : null,
     };
     this.emit('phase', 'finished');
     this.resolveDone(summary);
@@ -625,6 +666,54 @@ export class HqRun extends EventEmitter<RunEvents> {
 
   private closeSockets(): void {
     for (const s of [this.pub, this.pull, this.external]) if (s) closeQuietly(s);
+    void this.zap?.close();
+  }
+
+  /** A ZAP decision (spec 11.1): admitted keys are listed in the summary, refusals said once each. */
+  private onPeer(peer: CurvePeer): void {
+    if (peer.keyName !== null) {
+      const seen = this.admitted.get(peer.keyName) ?? {
+        publicKey: peer.publicKey,
+        addresses: new Set<string>(),
+        sockets: new Set<string>(),
+      };
+      seen.addresses.add(peer.address);
+      seen.sockets.add(peer.socket);
+      this.admitted.set(peer.keyName, seen);
+      return;
+    }
+    const said = `${peer.address} ${peer.publicKey}`;
+    if (this.refusalsSaid.has(said)) return;
+    this.refusalsSaid.add(said);
+    this.emit(
+      'log',
+      `WARNING: refused a connection to the ${peer.socket} socket from ${peer.address}: its key ${peer.publicKey || '(none)'} is not an authorised turret key (${this.curve?.dir ?? 'keys'}/turrets/*.key) (spec 11.1)`,
+    );
+  }
+
+  /**
+   * Says once per socket why handshakes fail (spec 11.2): with CURVE, a peer without it (a turret
+   * without keys); without, a peer that speaks CURVE (a turret with keys facing a plain HQ).
+   */
+  private async watchHandshakes(socket: zmq.Publisher | zmq.Pull, key: string): Promise<void> {
+    let said = false;
+    try {
+      for await (const event of socket.events) {
+        // Only a protocol failure is a peer speaking the other mechanism: ZAP refusals (auth) are
+        // said by onPeer with their key, and broken pipes say nothing about the peer.
+        if (event.type !== 'handshake:error:protocol' || said || this.phase === 'finished') continue;
+        said = true;
+        const code = (event.error as { code?: string }).code ?? event.type;
+        this.emit(
+          'log',
+          this.curve
+            ? `WARNING: refused a connection on ${key} that failed the CURVE handshake (${code}): a turret without keys (curve_server_key, curve_secret_key) or with another HQ key; security.curve is on (spec 11.2)`
+            : `WARNING: a connection on ${key} failed its handshake (${code}): a turret with CURVE keys facing this HQ, whose security.curve is off? (spec 11.2)`,
+        );
+      }
+    } catch {
+      // the socket closed
+    }
   }
 
   private send(frame: string): void {
@@ -659,7 +748,13 @@ export class HqRun extends EventEmitter<RunEvents> {
       capabilities: t.capabilities,
       results_sent: t.resultsSent,
       results_stored: t.resultsStored,
+      curve_key: this.curveKeyOf(t),
     });
+  }
+
+  /** The admitted key named like the turret (spec 11; see TurretView.curveKey). */
+  private curveKeyOf(t: TurretInfo): string | null {
+    return this.admitted.has(t.name) ? t.name : null;
   }
 
   private view(t: TurretInfo): TurretView {
@@ -673,6 +768,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       resultsSent: t.resultsSent,
       resultsStored: this.countedFor(t).stored,
       reason: t.reason,
+      curveKey: this.curveKeyOf(t),
     };
   }
 

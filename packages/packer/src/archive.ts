@@ -1,7 +1,7 @@
 /**
  * Deterministic npm-style tarballs: the same files give the same bytes on any machine. Entries live
  * under `package/` (as `npm pack` makes them), sorted, with npm's fixed mtime, fixed modes (0644,
- * 0755 for executables), no owner and a gzip header without timestamp or OS byte (tar's `portable`).
+ * 0755 for executables, 0600 for a secret key), no owner and a gzip header without timestamp or OS byte (tar's `portable`).
  * The archive is written to a temporary file beside its destination and renamed at the end, so a
  * failure never leaves a partial archive under the final name.
  */
@@ -15,9 +15,13 @@ import { create } from 'tar';
 export const NPM_MTIME = new Date('1985-10-26T08:15:00.000Z');
 
 /** One archive entry: its path under `package/` and where its bytes come from. */
-export type ArchiveEntry =
+export type ArchiveEntry = (
   | { packedPath: string; source: string; executable?: boolean }
-  | { packedPath: string; content: string; executable?: boolean };
+  | { packedPath: string; content: string; executable?: boolean }
+) & {
+  /** A secret key: mode 0600, readable by its owner only (spec 11.3). */
+  secret?: boolean;
+};
 
 function byPath(a: ArchiveEntry, b: ArchiveEntry): number {
   return a.packedPath < b.packedPath ? -1 : a.packedPath > b.packedPath ? 1 : 0;
@@ -41,7 +45,7 @@ export async function writeArchive(destination: string, entries: readonly Archiv
       await mkdir(path.dirname(target), { recursive: true });
       if ('content' in entry) await writeFile(target, entry.content);
       else await copyFile(entry.source, target);
-      await chmod(target, entry.executable ? 0o755 : 0o644);
+      await chmod(target, entry.secret ? 0o600 : entry.executable ? 0o755 : 0o644);
     }
     await mkdir(path.dirname(destination), { recursive: true });
     await create(

@@ -68,7 +68,7 @@ export function packageJson(
  * expose package.json to require.resolve), then run the turret's CLI in this process, so signals and
  * the exit code are the turret's own. `start.cjs` adds `start --config <its directory>/turret.json`.
  */
-function turretLauncher(comment: string, args: string): string {
+function turretLauncher(comment: string, args: string, prelude = ''): string {
   return `#!/usr/bin/env node
 // ${comment}
 'use strict';
@@ -93,7 +93,7 @@ if (cli === undefined) {
   console.error('ERROR: @oct/turret (its oct-turret command) is not installed beside ' + __dirname + ': run npm install');
   process.exit(1);
 }
-process.argv = [process.argv[0], cli, ${args}...process.argv.slice(2)];
+${prelude}process.argv = [process.argv[0], cli, ${args}...process.argv.slice(2)];
 import(pathToFileURL(cli).href).catch((err) => {
   console.error('ERROR: cannot start the turret: ' + (err && err.message ? err.message : String(err)));
   process.exit(1);
@@ -105,6 +105,15 @@ import(pathToFileURL(cli).href).catch((err) => {
 export const START_JS = turretLauncher(
   'Starts this packed OCT turret: oct-turret start --config <this directory>/turret.json [args...]',
   "'start', '--config', path.join(__dirname, 'turret.json'), ",
+  `// npm installs every file readable by all (0644): give this package's own secret key (spec 11.3)
+// back the mode 0600 the turret requires of it.
+try {
+  const config = JSON.parse(fs.readFileSync(path.join(__dirname, 'turret.json'), 'utf8'));
+  if (typeof config.curve_secret_key === 'string') fs.chmodSync(path.resolve(__dirname, config.curve_secret_key), 0o600);
+} catch (err) {
+  console.error('WARNING: cannot restrict the secret key file to its owner: ' + (err && err.message ? err.message : String(err)));
+}
+`,
 );
 
 /** oct-turret.cjs (bundled packages): the bundled reference turret's command, e.g. start --tar. */

@@ -8,7 +8,7 @@ import { PackError } from './errors.js';
 import { installRuntime, type BundledRuntime } from './bundle.js';
 import { OCT_TURRET_JS, START_JS, packageJson, slug } from './manifest.js';
 import { moduleTypeOf } from './module-type.js';
-import { planProject } from './project.js';
+import { PACKED_KEYS, planProject } from './project.js';
 import { turretVersionRange } from './turret-version.js';
 
 /** Options of {@link packTurrets}. */
@@ -70,6 +70,12 @@ export async function packTurrets(projectDir: string, options: PackOptions = {})
       const manifest = { type: await moduleTypeOf(turret.scriptSource), bundle: runtime !== undefined };
       const entries: ArchiveEntry[] = [
         ...turret.files.map((f) => ({ packedPath: f.packedPath, source: f.source })),
+        ...(turret.keys
+          ? [
+              { packedPath: PACKED_KEYS.server, source: turret.keys.server },
+              { packedPath: PACKED_KEYS.secret, source: turret.keys.secret, secret: true },
+            ]
+          : []),
         { packedPath: 'turret.json', content: `${JSON.stringify(turret.turretConfig, null, 2)}\n` },
         { packedPath: 'package.json', content: packageJson(turret.name, dependencies, manifest) },
         { packedPath: 'start.cjs', content: START_JS, executable: true },

@@ -6,14 +6,23 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkProjectConfig, checkTurretConfig, turretExtraConfig, type TurretConfig } from '@oct/protocol';
+import { KeyFileError, readCertificate } from '@oct/protocol/curve-keys';
 import { PackError } from './errors.js';
 import { filesAt, packedPathOf, resolveInProject, type PackedFile } from './paths.js';
 import { requirementsToDependencies } from './requirements.js';
 
 /** Keys the packer sets from the project: warnings about their defaults would only mislead. */
 const FILLED_KEYS = ['hq_address', 'hq_publisher', 'hq_rc'];
-/** Files the packer writes at the package root. */
-const GENERATED_FILES = ['package.json', 'start.cjs', 'oct-turret.cjs', 'turret.json'];
+/** Where a package holds the HQ's public key and its own key pair (security.curve, spec 11.3). */
+export const PACKED_KEYS = { server: 'keys/hq.key', secret: 'keys/turret.key_secret' } as const;
+/** Files the packer writes. */
+const GENERATED_FILES = [
+  'package.json',
+  'start.cjs',
+  'oct-turret.cjs',
+  'turret.json',
+  ...Object.values(PACKED_KEYS),
+];
 
 /** Everything needed to write one turret package. */
 export interface TurretPlan {
@@ -24,6 +33,8 @@ export interface TurretPlan {
   files: PackedFile[];
   /** The script in the project (absolute), whose module type the package declares. */
   scriptSource: string;
+  /** security.curve: the key files to pack (PACKED_KEYS), the secret one with mode 0600; else null. */
+  keys: { server: string; secret: string } | null;
 }
 
 /**
@@ -37,6 +48,7 @@ interface PackedProjectConfig {
   hq_address: string;
   publish_port: number;
   rc_port: number;
+  security: { curve?: boolean; keys?: string };
 }
 
 /** A project ready to pack. */
@@ -156,10 +168,43 @@ async function planTurret(
     }
     unique.set(f.packedPath, f);
   }
+  const keys =
+    project.security.curve === true
+      ? turretKeys(projectDir, project.security.keys ?? 'keys', turret.name, source)
+      : null;
   return {
     name: turret.name,
-    turretConfig: { ...turret, script: scriptPacked, extra_files: extraPacked },
+    turretConfig: {
+      ...turret,
+      script: scriptPacked,
+      extra_files: extraPacked,
+      ...(keys ? { curve_server_key: PACKED_KEYS.server, curve_secret_key: PACKED_KEYS.secret } : {}),
+    },
     files: [...unique.values()],
     scriptSource: script,
+    keys,
   };
+}
+
+/** The HQ's public key and the turret's own pair, checked (spec 11.3), as `oct keys` wrote them. */
+function turretKeys(
+  projectDir: string,
+  keysDir: string,
+  name: string,
+  source: string,
+): { server: string; secret: string } {
+  const dir = path.resolve(projectDir, keysDir);
+  const server = path.join(dir, 'hq.key');
+  const secret = path.join(dir, 'turrets', `${name}.key_secret`);
+  try {
+    readCertificate(server, { secret: false });
+    readCertificate(secret, { secret: true });
+  } catch (err) {
+    if (err instanceof KeyFileError)
+      throw new PackError(
+        `${source}: security.curve: ${err.message.replace('(make the keys with `oct keys`)', `(make them with: oct keys ${projectDir})`)}`,
+      );
+    throw err;
+  }
+  return { server, secret };
 }

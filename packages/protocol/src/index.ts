@@ -1,6 +1,7 @@
 /**
  * @oct/protocol: the OCT wire protocol as code. Types and validators are generated from spec/schemas;
- * everything here is portable (no sockets, no Node APIs).
+ * everything here is portable (no sockets, no Node APIs); CURVE key files, which need Node, are the
+ * `@oct/protocol/curve-keys` entry point.
  *
  * This is the package's curated public surface: adding an export here is a decision (every other
  * package and third parties depend on it), so keep it small and documented.

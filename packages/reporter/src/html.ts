@@ -99,7 +99,7 @@ function missingCell(missing: number): string {
   return `<td class="num err" data-testid="surplus" title="more results stored in its name than it sent: forged (spec 7.5) or a wrong count">+${fmtInt(-missing)} extra</td>`;
 }
 
-function turretRow(t: TurretSummary, accounting: boolean): string {
+function turretRow(t: TurretSummary, accounting: boolean, curve: boolean): string {
   // The original OCT stored naive local datetimes: show them as stored rather than guess a zone.
   const when =
     t.updated_at_text !== null
@@ -114,14 +114,16 @@ function turretRow(t: TurretSummary, accounting: boolean): string {
     (t.results_outside_window ?? 0) > 0
       ? ` <span class="badge warn" data-testid="clock-flag" title="${esc(outsideText(t.results_outside_window ?? 0, t.outside_window_first, t.outside_window_last))} outside the run: wrong clock">⚠ clock</span>`
       : '';
-  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}${clock}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}</tr>`;
+  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}${clock}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}${curve ? `<td class="mono" data-testid="curve-key">${esc(t.curve_key ?? '–')}</td>` : ''}</tr>`;
 }
 
 function workload(model: ReportModel): string {
   const { turrets, unattributed_results } = model.summary;
   const accounting = turrets.some((t) => t.results_sent !== null);
   const dead = turrets.filter((t) => t.dead);
-  const rows = turrets.map((t) => turretRow(t, accounting)).join('\n');
+  // CURVE runs name the key each turret connected with (matched by name, spec 11).
+  const curve = turrets.some((t) => t.curve_key !== null);
+  const rows = turrets.map((t) => turretRow(t, accounting, curve)).join('\n');
   const accHead = accounting
     ? '<th class="num">Sent</th><th class="num">Stored</th><th class="num">Missing</th>'
     : '';
@@ -151,7 +153,7 @@ function workload(model: ReportModel): string {
   const table =
     turrets.length === 0
       ? '<p class="muted">The results file has no turret rows.</p>'
-      : `<div class="table-wrap"><table id="turrets"><thead><tr><th>Turret</th><th>UUID</th><th class="num">Canons</th><th>Script</th><th class="num">Rampup <small>s</small></th><th>Last status</th><th>Status time</th><th class="num">Results in file</th>${accHead}</tr></thead>
+      : `<div class="table-wrap"><table id="turrets"><thead><tr><th>Turret</th><th>UUID</th><th class="num">Canons</th><th>Script</th><th class="num">Rampup <small>s</small></th><th>Last status</th><th>Status time</th><th class="num">Results in file</th>${accHead}${curve ? '<th title="the authorised CURVE key named like the turret that connected">CURVE key</th>' : ''}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;

@@ -41,6 +41,8 @@ export interface TurretInfo {
   protocol: string | null;
   results_sent: number | null;
   results_stored: number | null;
+  /** CURVE runs (spec 11): the authorised key named like the turret that connected, else null. */
+  curve_key: string | null;
 }
 
 /** Rejected frames grouped by code and reason. */
@@ -207,6 +209,7 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
     col(file, t, 'protocol'),
     col(file, t, 'results_sent'),
     col(file, t, 'results_stored'),
+    col(file, t, 'curve_key'),
   ].join(', ')} FROM turret ${cols.has('id') ? 'ORDER BY id' : ''}`;
   return (file.db.prepare(sql).all() as Record<string, unknown>[]).map((r) => {
     const updated = parseStoredTime(r.updated_at);
@@ -222,6 +225,7 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
       protocol: str(r.protocol),
       results_sent: num(r.results_sent),
       results_stored: num(r.results_stored),
+      curve_key: str(r.curve_key),
     };
   });
 }

@@ -402,3 +402,27 @@ void test('shows results kept aside and a turret with more results stored in its
   assert.match(html, /<span data-testid="quarantined">7<\/span> results named a turret/);
   assert.match(html, /<a href="#quarantine">Kept aside<\/a>/);
 });
+
+void test('names the CURVE key each turret connected with, only in CURVE runs (spec 11)', async (t) => {
+  const { dir, cleanup } = tempDir('curve');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const plain = await writeReport({ dbPath: db, outDir: join(dir, 'plain') });
+  assert.doesNotMatch(readFileSync(plain.htmlPath, 'utf8'), /CURVE key/);
+  const file = new Database(db);
+  file.prepare("UPDATE turret SET curve_key = 'alpha' WHERE name = 'alpha'").run();
+  file.close();
+  const { summary, htmlPath } = await writeReport({ dbPath: db, outDir: join(dir, 'curve') });
+  assert.deepEqual(
+    summary.turrets.map((x) => [x.name, x.curve_key]),
+    [
+      ['alpha', 'alpha'],
+      ['beta', null],
+      ['gamma', null],
+    ],
+  );
+  const html = readFileSync(htmlPath, 'utf8');
+  assert.match(html, /<th title="[^"]*">CURVE key<\/th>/);
+  assert.match(html, /<td class="mono" data-testid="curve-key">alpha<\/td>/);
+});

@@ -49,7 +49,7 @@ async function start(opts: StartOptions): Promise<number> {
   for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
   let turret: Turret;
   try {
-    turret = startTurret(loaded.config, { configDir: loaded.configDir });
+    turret = startTurret(loaded.config, { configDir: loaded.configDir, curve: loaded.curve });
   } catch (e) {
     cleanup();
     if (e instanceof TurretConfigError) throw new UsageError([`${shownAs}: ${e.message} (spec 9.1)`]);

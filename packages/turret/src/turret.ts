@@ -20,6 +20,7 @@ import {
   type StatusMessage,
   type TurretState,
 } from '@oct/protocol';
+import type { CurveClientKeys } from './config-file.js';
 import { Outbox } from './outbox.js';
 import { WorkerPool } from './pool.js';
 import { ResultSink, type Extensions } from './results.js';
@@ -66,6 +67,8 @@ export interface TurretOptions {
   configDir: string;
   /** Where one-line diagnostics go; stderr by default. */
   log?: (line: string) => void;
+  /** Connect as a CURVE client with these keys (spec 11.4); plain ZeroMQ when absent. */
+  curve?: CurveClientKeys | null;
 }
 
 /** A running turret. */
@@ -95,8 +98,8 @@ class TurretImpl implements Turret {
   readonly stopped: Promise<number>;
 
   private readonly log: (line: string) => void;
-  private readonly sub = new Subscriber({ linger: 0 });
-  private readonly push = new Push({ sendHighWaterMark: SEND_HWM, linger: EXIT_FLUSH_MS });
+  private readonly sub: Subscriber;
+  private readonly push: Push;
   private readonly outbox: Outbox;
   private readonly sink: ResultSink;
   private readonly pool: WorkerPool;
@@ -125,6 +128,17 @@ class TurretImpl implements Turret {
     options: TurretOptions,
   ) {
     this.log = options.log ?? ((line) => process.stderr.write(`oct-turret: ${line}\n`));
+    // With keys, both sockets are CURVE clients of the HQ holding `serverKey` (spec 11.4).
+    const curve = options.curve
+      ? {
+          curveServerKey: options.curve.serverKey,
+          curvePublicKey: options.curve.publicKey,
+          curveSecretKey: options.curve.secretKey,
+        }
+      : {};
+    this.sub = new Subscriber({ linger: 0, ...curve });
+    this.push = new Push({ sendHighWaterMark: SEND_HWM, linger: EXIT_FLUSH_MS, ...curve });
+    for (const socket of [this.sub, this.push]) void this.watchHandshakes(socket, options.curve != null);
     const timeout = config.hq_timeout;
     this.hqTimeoutMs = (typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_HQ_TIMEOUT_S) * 1000;
     this.stopped = new Promise((r) => (this.resolveStopped = r));
@@ -159,6 +173,44 @@ class TurretImpl implements Turret {
     }
     void this.receive();
     void this.boot();
+  }
+
+  /**
+   * Says once per socket and kind why a handshake with the HQ failed (spec 11.5): a CURVE turret
+   * facing an HQ with another key or none, or a plain one facing a CURVE HQ. ZeroMQ keeps retrying.
+   */
+  private async watchHandshakes(socket: Subscriber | Push, curve: boolean): Promise<void> {
+    const which = socket === this.sub ? 'SUB (commands)' : 'PUSH (results)';
+    const curveWhy = 'the HQ does not hold the secret key matching curve_server_key, or does not speak CURVE';
+    // An HQ that cannot open a CURVE hello (another key) drops the connection without a word: only
+    // connections that never complete a handshake show it.
+    let unshaken = 0;
+    try {
+      for await (const event of socket.events) {
+        if (event.type === 'handshake') unshaken = 0;
+        else if (event.type === 'connect' && curve && ++unshaken === 3)
+          this.once(
+            `handshake:${which}:silent`,
+            `connected to the HQ on ${which} 3 times without a handshake: ${curveWhy}; retrying`,
+          );
+        // auth: the HQ's ZAP handler refused this key; protocol: the other side speaks another
+        // mechanism. Broken pipes say nothing about the HQ.
+        if (event.type !== 'handshake:error:protocol' && event.type !== 'handshake:error:auth') continue;
+        const code = (event.error as { code?: string }).code ?? event.type;
+        const why =
+          event.type === 'handshake:error:auth'
+            ? "the HQ refused this turret's key (not in its keys/turrets/)"
+            : curve
+              ? curveWhy
+              : 'the HQ speaks CURVE (security.curve) and this turret has no keys: set curve_server_key and curve_secret_key';
+        this.once(
+          `handshake:${which}:${event.type}`,
+          `handshake with the HQ on ${which} failed (${code}): ${why}; retrying`,
+        );
+      }
+    } catch {
+      // the socket closed
+    }
   }
 
   private async boot(): Promise<void> {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Publisher, Pull } from 'zeromq';
+import { Context, Publisher, Pull, Reply } from 'zeromq';
 import { decodeTurretFrame, encodeCommand, type Result, type TurretStatus } from '@oct/protocol';
 
 export const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +44,7 @@ export class Harness {
   readonly invalid: string[] = [];
   private waiters = new Set<() => void>();
   private closed = false;
+  private zap: Reply | null = null;
 
   private constructor(
     readonly pub: Publisher,
@@ -58,13 +59,29 @@ export class Harness {
    * Binds on free ports, or on `ports` (a new HQ taking the ports of one that went away: binding is
    * retried for a while, as the old sockets may take a moment to let go of them).
    */
-  static async create(ports?: { pub: number; pull: number }): Promise<Harness> {
-    const pub = new Publisher({ linger: 0 });
-    const pull = new Pull({ linger: 0 });
+  static async create(
+    ports?: { pub: number; pull: number },
+    curve?: { secretKey: string },
+  ): Promise<Harness> {
+    // A CURVE HQ (spec 11.1) with its own context, whose ZAP handler admits any client key.
+    const context = curve ? new Context() : undefined;
+    const secure = curve ? { context, curveServer: true, curveSecretKey: curve.secretKey } : {};
+    let zap: Reply | null = null;
+    if (context) {
+      zap = new Reply({ context, linger: 0 });
+      await zap.bind('inproc://zeromq.zap.01');
+      void (async () => {
+        for await (const [version, id] of zap!) await zap!.send([version!, id!, '200', 'OK', '', '']);
+      })().catch(() => undefined);
+    }
+    const pub = new Publisher({ linger: 0, ...secure });
+    const pull = new Pull({ linger: 0, ...secure });
     await bindRetrying(pub, `tcp://127.0.0.1:${ports?.pub ?? '*'}`);
     await bindRetrying(pull, `tcp://127.0.0.1:${ports?.pull ?? '*'}`);
     const port = (s: Publisher | Pull): number => Number(/:(\d+)$/.exec(s.lastEndpoint ?? '')![1]);
-    return new Harness(pub, pull, port(pub), port(pull));
+    const h = new Harness(pub, pull, port(pub), port(pull));
+    h.zap = zap;
+    return h;
   }
 
   private async collect(): Promise<void> {
@@ -196,6 +213,7 @@ export class Harness {
     this.closed = true;
     this.pub.close();
     this.pull.close();
+    this.zap?.close();
   }
 }
 

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS turret (
   protocol TEXT,                     -- advertised protocol, NULL for legacy turrets
   capabilities TEXT,                 -- JSON array
   results_sent INTEGER,              -- accounting: reported by the turret, NULL without accounting
-  results_stored INTEGER NOT NULL DEFAULT 0
+  results_stored INTEGER NOT NULL DEFAULT 0,
+  curve_key TEXT                     -- CURVE runs (spec 11): the admitted key named like the turret, else NULL
 );
 
 CREATE TABLE IF NOT EXISTS result (

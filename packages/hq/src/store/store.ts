@@ -129,6 +129,8 @@ export interface TurretRow {
   capabilities: string[];
   results_sent: number | null;
   results_stored: number;
+  /** CURVE runs: the admitted key named like the turret (spec 11), else null. */
+  curve_key?: string | null;
 }
 
 /** The `run` row written when the run is set up. */
@@ -166,11 +168,12 @@ export class ResultsStore {
       'INSERT INTO reject (received_at, code, reason, frame_size, frame) VALUES (?, ?, ?, ?, ?)',
     );
     this.upsert = this.db.prepare(
-      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored)
-       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored)
+      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key)
+       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored, @curve_key)
        ON CONFLICT(uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
          rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
-         capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored`,
+         capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
+         curve_key = excluded.curve_key`,
     );
   }
 
@@ -230,7 +233,7 @@ export class ResultsStore {
 
   /** Inserts or updates a turret by uuid. */
   saveTurret(t: TurretRow): void {
-    this.upsert.run({ ...t, capabilities: JSON.stringify(t.capabilities) });
+    this.upsert.run({ curve_key: null, ...t, capabilities: JSON.stringify(t.capabilities) });
   }
 
   /** Writes the run row (there is one per file) and returns nothing; later updates set times and outcome. */

@@ -450,6 +450,29 @@ export const ConfigSchema = {
         }
       ],
       "default": false
+    },
+    "security": {
+      "description": "Channel security (spec 11). With `curve` on, the HQ's PUB and PULL sockets are CURVE servers: only turrets holding an authorised key pair connect, and every command and result is encrypted. `oct keys` makes the keys; `oct pack-turrets` gives each turret its own.",
+      "type": "object",
+      "properties": {
+        "curve": {
+          "description": "CURVE encryption and authentication on both sockets (spec 11.1). Off: plain ZeroMQ, as the original OCT.",
+          "type": "boolean",
+          "default": false
+        },
+        "keys": {
+          "description": "Directory of the key files, relative to the project: `hq.key` and `hq.key_secret` (the HQ's pair), and `turrets/<name>.key` for each authorised turret (spec 11.3).",
+          "type": "string",
+          "minLength": 1,
+          "default": "keys"
+        }
+      },
+      "additionalProperties": true,
+      "default": {
+        "curve": false,
+        "keys": "keys"
+      },
+      "x-since": "1.0"
     }
   },
   "additionalProperties": true,
@@ -837,6 +860,18 @@ export const TurretConfigSchema = {
       "default": 30,
       "x-since": "1.0",
       "x-extension": "session"
+    },
+    "curve_server_key": {
+      "description": "Path of the HQ's public certificate (`hq.key`), relative to the config file (spec 11.4). With `curve_secret_key`, the turret's SUB and PUSH sockets are CURVE clients that connect only to the HQ holding that key; without both, the turret speaks plain ZeroMQ.",
+      "type": "string",
+      "minLength": 1,
+      "x-since": "1.0"
+    },
+    "curve_secret_key": {
+      "description": "Path of the turret's own secret certificate (`<name>.key_secret`, mode 0600), relative to the config file (spec 11.4).",
+      "type": "string",
+      "minLength": 1,
+      "x-since": "1.0"
     }
   },
   "additionalProperties": true,
@@ -861,6 +896,14 @@ export const TurretConfigSchema = {
   "then": {
     "required": [
       "cannons"
+    ]
+  },
+  "dependentRequired": {
+    "curve_server_key": [
+      "curve_secret_key"
+    ],
+    "curve_secret_key": [
+      "curve_server_key"
     ]
   }
 } as const;

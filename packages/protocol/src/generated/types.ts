@@ -200,6 +200,20 @@ export interface ProjectConfig {
    * false, or a ZeroMQ endpoint (e.g. tcp://127.0.0.1:5002) where the HQ binds a PUB socket that re-publishes every stored result.
    */
   external_publisher?: false | string;
+  /**
+   * Channel security (spec 11). With `curve` on, the HQ's PUB and PULL sockets are CURVE servers: only turrets holding an authorised key pair connect, and every command and result is encrypted. `oct keys` makes the keys; `oct pack-turrets` gives each turret its own.
+   */
+  security?: {
+    /**
+     * CURVE encryption and authentication on both sockets (spec 11.1). Off: plain ZeroMQ, as the original OCT.
+     */
+    curve?: boolean;
+    /**
+     * Directory of the key files, relative to the project: `hq.key` and `hq.key_secret` (the HQ's pair), and `turrets/<name>.key` for each authorised turret (spec 11.3).
+     */
+    keys?: string;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 /**
@@ -251,6 +265,14 @@ export interface TurretConfig {
    * session extension (spec 8.11): seconds a running turret goes on firing without hearing from its HQ (no frame at all on its SUB socket, where an HQ that advertised session sends a status_request at least every 5 s). Then it stops as on `stop`: canons finish, tear-downs run, its results are sent, and it returns to ready. It applies only while the HQ has advertised `session` (spec 8.3), so a legacy HQ, which sends no status_request once its run has started, never makes a turret stop on its own. 0 turns it off. Keep it well above 5 s: a busy network or HQ may delay a status_request.
    */
   hq_timeout?: number;
+  /**
+   * Path of the HQ's public certificate (`hq.key`), relative to the config file (spec 11.4). With `curve_secret_key`, the turret's SUB and PUSH sockets are CURVE clients that connect only to the HQ holding that key; without both, the turret speaks plain ZeroMQ.
+   */
+  curve_server_key?: string;
+  /**
+   * Path of the turret's own secret certificate (`<name>.key_secret`, mode 0600), relative to the config file (spec 11.4).
+   */
+  curve_secret_key?: string;
   [k: string]: unknown;
 }
 /**
