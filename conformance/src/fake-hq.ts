@@ -4,6 +4,10 @@
  *
  *   HQ PUB  -- "<topic> <json>" -->  turret SUB
  *   HQ PULL <-- status / result ---  turret PUSH
+ *
+ * With `curve` (spec 11) both sockets are CURVE servers in a context of their own, whose ZAP handler
+ * admits only the turret's key; the sockets' monitor events show the turret's connection attempts
+ * and failed handshakes, the evidence when no frame arrives.
  */
 import {
   decodeTurretFrame,
@@ -13,6 +17,7 @@ import {
   type TurretStatus,
 } from '@oct/protocol';
 import * as zmq from 'zeromq';
+import { ZAP_DOMAINS, ZapResponder, type ZapDecision } from './curve.js';
 
 /** One frame received from the turret, decoded. */
 export interface Received {
@@ -42,27 +47,115 @@ export interface ReceivedResult {
   encoding: 'single' | 'json-batch' | 'protobuf-batch';
 }
 
+/** A connection event seen by one of the HQ's sockets (accepted, handshake done or failed). */
+export interface ConnectionEvent {
+  at: number;
+  socket: 'PUB' | 'PULL';
+  type: string;
+  /** The error code of a failed handshake, e.g. ERR_ZMTP_CRYPTOGRAPHIC. */
+  code?: string;
+}
+
+/** A CURVE fake HQ: its secret key, and the one client key its ZAP handler admits. */
+export interface HqCurve {
+  secretKey: string;
+  admit: string;
+}
+
 type Waiter = { check: () => boolean; resolve: () => void };
 
 /** A fake HQ: PUB + PULL on loopback, a log of the exchange, and waits on it. */
 export class FakeHq {
   readonly received: Received[] = [];
   readonly sent: Sent[] = [];
-  private readonly pub = new zmq.Publisher({ linger: 0 });
-  private readonly pull = new zmq.Pull({ linger: 0 });
+  readonly connections: ConnectionEvent[] = [];
+  private readonly pub: zmq.Publisher;
+  private readonly pull: zmq.Pull;
+  private readonly zap: ZapResponder | undefined;
   private waiters: Waiter[] = [];
   private sending: Promise<void> = Promise.resolve();
   private loop: Promise<void> | undefined;
   publishPort = 0;
   rcPort = 0;
 
+  /** Plain ZeroMQ sockets, or CURVE servers with `curve` (spec 11). */
+  constructor(readonly curve?: HqCurve) {
+    if (curve) {
+      // ZAP is per context: a context per fake HQ, so two never answer each other's handshakes.
+      const context = new zmq.Context();
+      const server = (domain: string) =>
+        ({
+          context,
+          linger: 0,
+          curveServer: true,
+          curveSecretKey: curve.secretKey,
+          zapDomain: domain,
+        }) as const;
+      this.pub = new zmq.Publisher(server(ZAP_DOMAINS.pub));
+      this.pull = new zmq.Pull(server(ZAP_DOMAINS.pull));
+      this.zap = new ZapResponder(context, curve.admit, () => this.notify());
+    } else {
+      this.pub = new zmq.Publisher({ linger: 0 });
+      this.pull = new zmq.Pull({ linger: 0 });
+    }
+    void this.watch(this.pub, 'PUB');
+    void this.watch(this.pull, 'PULL');
+  }
+
   /** Binds both sockets (on the given ports, or random free ones) and starts receiving. */
   async listen(ports?: { publish: number; rc: number }): Promise<void> {
-    await this.pub.bind(`tcp://127.0.0.1:${ports ? ports.publish : '*'}`);
-    await this.pull.bind(`tcp://127.0.0.1:${ports ? ports.rc : '*'}`);
+    await this.zap?.start();
+    await bindRetrying(this.pub, ports?.publish);
+    await bindRetrying(this.pull, ports?.rc);
     this.publishPort = portOf(this.pub.lastEndpoint);
     this.rcPort = portOf(this.pull.lastEndpoint);
     this.loop = this.receiveLoop();
+  }
+
+  /** Records connections and handshakes, so a silent turret's attempts are evidence. */
+  private async watch(socket: zmq.Publisher | zmq.Pull, name: ConnectionEvent['socket']): Promise<void> {
+    try {
+      for await (const event of socket.events) {
+        if (event.type !== 'accept' && !event.type.startsWith('handshake')) continue;
+        const code = 'error' in event ? (event.error as { code?: string }).code : undefined;
+        this.connections.push({
+          at: performance.now(),
+          socket: name,
+          type: event.type,
+          ...(code ? { code } : {}),
+        });
+        this.notify();
+      }
+    } catch {
+      // The socket was closed.
+    }
+  }
+
+  /** The ZAP handler's decisions (CURVE only). */
+  get zapDecisions(): readonly ZapDecision[] {
+    return this.zap?.decisions ?? [];
+  }
+
+  /** True once `socket` has accepted a connection since `since`. */
+  accepted(socket: ConnectionEvent['socket'], since = 0): boolean {
+    return this.connections.some((c) => c.socket === socket && c.type === 'accept' && c.at >= since);
+  }
+
+  /** One line per socket: connections accepted, handshakes done and failed (with their codes). */
+  connectionSummary(): string {
+    const lines = (['PUB', 'PULL'] as const).map((socket) => {
+      const events = this.connections.filter((c) => c.socket === socket);
+      const count = (type: string) => events.filter((c) => c.type === type).length;
+      const failed = events.filter((c) => c.type.startsWith('handshake:error'));
+      const codes = [...new Set(failed.map((c) => c.code ?? c.type))].join(', ');
+      return `${socket}: ${count('accept')} connection(s) accepted, ${count('handshake')} handshake(s) done, ${failed.length} failed${codes ? ` (${codes})` : ''}`;
+    });
+    const zap = this.zapDecisions;
+    if (this.curve)
+      lines.push(
+        `ZAP: ${zap.filter((d) => d.admitted).length} admitted, ${zap.filter((d) => !d.admitted).length} refused`,
+      );
+    return lines.join('; ');
   }
 
   private async receiveLoop(): Promise<void> {
@@ -166,6 +259,21 @@ export class FakeHq {
     this.pub.close();
     this.pull.close();
     await this.loop;
+    await this.zap?.close();
+  }
+}
+
+/** Binds on loopback; a port just released by a closed fake HQ may take a moment to free. */
+async function bindRetrying(socket: zmq.Publisher | zmq.Pull, port?: number): Promise<void> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    try {
+      await socket.bind(`tcp://127.0.0.1:${port ?? '*'}`);
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EADDRINUSE' || performance.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

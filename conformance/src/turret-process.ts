@@ -20,6 +20,10 @@ export interface KitTurretConfig {
   hq_rc: number;
   /** session: seconds without a frame from the HQ before a running turret stops (spec 8.11). */
   hq_timeout?: number;
+  /** curve: the HQ's public certificate, relative to the config (spec 11.4). */
+  curve_server_key?: string;
+  /** curve: the turret's secret certificate, relative to the config (spec 11.4). */
+  curve_secret_key?: string;
 }
 
 export interface Exit {
@@ -30,6 +34,8 @@ export interface Exit {
 }
 
 const TAIL = 4000;
+/** How much of stderr is kept whole, for the checks on what a turret says (spec 11.3, 11.5). */
+const STDERR_KEPT = 64 * 1024;
 
 /** Every turret process group still alive, so an interrupted run leaves none behind. */
 const live = new Set<TurretProcess>();
@@ -52,6 +58,8 @@ export class TurretProcess {
   readonly configPath = join(this.dir, 'turret.json');
   private child: ChildProcess | undefined;
   private output = '';
+  private errText = '';
+  private outputWaiters: (() => void)[] = [];
   exit: Exit | undefined;
   /** performance.now() at launch. */
   launchedAt = 0;
@@ -82,11 +90,13 @@ export class TurretProcess {
     });
     this.child = child;
     live.add(this);
-    const keep = (chunk: Buffer): void => {
+    const keep = (chunk: Buffer, stderr: boolean): void => {
       this.output = (this.output + chunk.toString('utf8')).slice(-TAIL);
+      if (stderr && this.errText.length < STDERR_KEPT) this.errText += chunk.toString('utf8');
+      for (const wake of [...this.outputWaiters]) wake();
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    child.stdout?.on('data', (chunk: Buffer) => keep(chunk, false));
+    child.stderr?.on('data', (chunk: Buffer) => keep(chunk, true));
     child.on('error', (e) => {
       this.output += `\n[kit] could not run the turret command: ${e.message}`;
     });
@@ -99,6 +109,28 @@ export class TurretProcess {
   /** The last few KB the turret wrote to stdout and stderr. */
   get outputTail(): string {
     return this.output;
+  }
+
+  /** The first 64 KB the turret wrote to stderr. */
+  get stderr(): string {
+    return this.errText;
+  }
+
+  /** Resolves true once `check()` holds (tested on each write to stdout or stderr), false after `timeoutMs`. */
+  waitOutput(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.outputWaiters = this.outputWaiters.filter((w) => w !== wake);
+        resolve(ok);
+      };
+      const wake = (): void => {
+        if (check()) done(true);
+      };
+      const timer = setTimeout(() => done(check()), timeoutMs);
+      this.outputWaiters.push(wake);
+    });
   }
 
   get running(): boolean {
