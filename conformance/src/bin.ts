@@ -29,6 +29,10 @@ const program = new Command('oct-conformance')
   .option('--summary <file>', 'write the one-page verdict as Markdown')
   .option('--slack <seconds>', 'seconds added to every time bound', Number, 0.25)
   .option('--parallel <n>', 'scenarios run at once', Number, 1)
+  .option(
+    '--curve',
+    'also run the curve scenarios (spec 11): the kit makes CURVE keys for its HQ and the turret',
+  )
   .option('--dry-run', 'list the selected scenarios without running them')
   .option('--quiet', 'no Cucumber progress output');
 
@@ -42,6 +46,7 @@ const o = program.opts<{
   summary?: string;
   slack: number;
   parallel: number;
+  curve?: boolean;
   dryRun?: boolean;
   quiet?: boolean;
 }>();
@@ -56,6 +61,7 @@ try {
     summary: o.summary,
     slack: o.slack,
     parallel: o.parallel,
+    curve: o.curve ?? false,
     dryRun: o.dryRun ?? false,
     ...(o.quiet ? {} : { stdout: process.stdout }),
   });

@@ -45,8 +45,11 @@ export interface ScenarioVerdict {
   level: string;
   /** The clause sentences the scenario quotes. */
   quote: string;
-  /** passed; failed; not-applicable (an extension the turret does not advertise); listed (dry run). */
-  status: 'passed' | 'failed' | 'not-applicable' | 'listed';
+  /**
+   * passed; failed; not-applicable (an extension the turret does not advertise); not-tested (an
+   * extension the kit was not told to test, e.g. curve without --curve); listed (dry run).
+   */
+  status: 'passed' | 'failed' | 'not-applicable' | 'not-tested' | 'listed';
   failure?: { step: string; evidence: string; transcript?: string };
   /** How long the scenario took. */
   durationMs: number;
@@ -56,7 +59,7 @@ export interface ScenarioVerdict {
 export interface ClauseVerdict {
   clause: string;
   level: string;
-  status: 'met' | 'failed' | 'not-applicable' | 'listed';
+  status: 'met' | 'failed' | 'not-applicable' | 'not-tested' | 'listed';
   scenarios: string[];
 }
 
@@ -82,6 +85,8 @@ interface Context {
   selection: string;
   durationMs: number;
   dryRun: boolean;
+  /** Levels whose scenarios the kit skipped on purpose, with why (e.g. ext-curve without --curve). */
+  notTested?: Record<string, string>;
 }
 
 /** Folds Cucumber's envelopes into a verdict. */
@@ -150,7 +155,8 @@ export function buildVerdict(envelopes: Envelope[], ctx: Context): Verdict {
           ? (failed.message ?? 'failed')
           : `step is ${failed.status.toLowerCase()} (a kit defect)`;
       failure = { step, evidence: evidence.trim(), transcript: attachments.get(startedId)?.join('\n') };
-    } else if (results.some((r) => r.status === 'SKIPPED')) status = 'not-applicable';
+    } else if (results.some((r) => r.status === 'SKIPPED'))
+      status = ctx.notTested?.[level] ? 'not-tested' : 'not-applicable';
     scenarios.push({
       name: pickle.name,
       feature: desc?.feature ?? pickle.uri,
@@ -169,9 +175,10 @@ export function buildVerdict(envelopes: Envelope[], ctx: Context): Verdict {
   const clauses = foldClauses(scenarios);
   const ran = scenarios.filter((s) => s.status === 'passed' || s.status === 'failed').length;
   const passed = !ctx.dryRun && ran > 0 && scenarios.every((s) => s.status !== 'failed');
-  const verdict: Verdict = { passed, ...ctx, scenarios, clauses, markdown: '', text: '' };
-  verdict.markdown = renderMarkdown(verdict, ctx.dryRun);
-  verdict.text = renderText(verdict, ctx.dryRun);
+  const { notTested = {}, ...shown } = ctx;
+  const verdict: Verdict = { passed, ...shown, scenarios, clauses, markdown: '', text: '' };
+  verdict.markdown = renderMarkdown(verdict, ctx.dryRun, notTested);
+  verdict.text = renderText(verdict, ctx.dryRun, notTested);
   return verdict;
 }
 
@@ -182,7 +189,7 @@ function foldClauses(scenarios: ScenarioVerdict[]): ClauseVerdict[] {
       const v = map.get(c) ?? {
         clause: c,
         level: s.level,
-        status: s.status === 'listed' ? 'listed' : 'not-applicable',
+        status: s.status === 'listed' || s.status === 'not-tested' ? s.status : 'not-applicable',
         scenarios: [],
       };
       v.scenarios.push(s.name);
@@ -208,16 +215,24 @@ const LABEL = {
   met: 'met',
   failed: 'FAILED',
   'not-applicable': 'not applicable',
+  'not-tested': 'not tested',
   listed: 'selected',
 } as const;
 
 function headline(v: Verdict, dryRun: boolean): string {
   if (dryRun) return `DRY RUN: ${v.scenarios.length} scenario(s) selected`;
   const count = (s: ScenarioVerdict['status']): number => v.scenarios.filter((x) => x.status === s).length;
-  return `${v.passed ? 'PASS' : 'FAIL'}: ${count('passed')} passed, ${count('failed')} failed, ${count('not-applicable')} not applicable, of ${v.scenarios.length} scenario(s) in ${(v.durationMs / 1000).toFixed(1)} s`;
+  const untested = count('not-tested') > 0 ? `, ${count('not-tested')} not tested` : '';
+  return `${v.passed ? 'PASS' : 'FAIL'}: ${count('passed')} passed, ${count('failed')} failed, ${count('not-applicable')} not applicable${untested}, of ${v.scenarios.length} scenario(s) in ${(v.durationMs / 1000).toFixed(1)} s`;
 }
 
-function renderMarkdown(v: Verdict, dryRun: boolean): string {
+/** One line per level the kit skipped on purpose: "<level> not tested: <why>". */
+function untestedLevels(v: Verdict, notTested: Record<string, string>): string[] {
+  const levels = new Set(v.scenarios.filter((s) => s.status === 'not-tested').map((s) => s.level));
+  return [...levels].map((level) => `${level} not tested: ${notTested[level] ?? 'not selected'}`);
+}
+
+function renderMarkdown(v: Verdict, dryRun: boolean, notTested: Record<string, string>): string {
   const out: string[] = [
     `# OCT turret conformance verdict`,
     '',
@@ -226,6 +241,7 @@ function renderMarkdown(v: Verdict, dryRun: boolean): string {
     `- Turret: \`${v.turret}\``,
     `- Fixtures: \`${v.fixtures}\``,
     `- Selection: \`${v.selection}\``,
+    ...untestedLevels(v, notTested).map((l) => `- **${l}**`),
     '',
     '## Clauses',
     '',
@@ -273,17 +289,23 @@ function renderMarkdown(v: Verdict, dryRun: boolean): string {
     );
     for (const s of na) out.push(`- ${s.name} (${s.level})`);
   }
+  const nt = v.scenarios.filter((s) => s.status === 'not-tested');
+  if (nt.length > 0) {
+    out.push('', '## Not tested', '', ...untestedLevels(v, notTested), '');
+    for (const s of nt) out.push(`- ${s.name} (${s.level})`);
+  }
   out.push(
     '',
-    '"Passes" means: every selected scenario passed, or is an extension the turret does not advertise. ' +
+    '"Passes" means: every selected scenario passed, or is an extension the turret does not advertise; ' +
+      'scenarios not tested certify nothing. ' +
       'Times are measured by the kit at its sockets, with the slack added to each bound.',
     '',
   );
   return out.join('\n');
 }
 
-function renderText(v: Verdict, dryRun: boolean): string {
-  const out: string[] = [headline(v, dryRun), `turret: ${v.turret}`, ''];
+function renderText(v: Verdict, dryRun: boolean, notTested: Record<string, string>): string {
+  const out: string[] = [headline(v, dryRun), `turret: ${v.turret}`, ...untestedLevels(v, notTested), ''];
   for (const c of v.clauses)
     out.push(
       `  ${c.status === 'failed' ? '✘' : c.status === 'met' ? '✔' : '-'} ${c.clause.padEnd(7)} ${c.level.toUpperCase().padEnd(14)} ${LABEL[c.status]}`,

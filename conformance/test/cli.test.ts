@@ -18,6 +18,14 @@ test('--dry-run lists the selected scenarios by clause', () => {
   assert.doesNotMatch(r.stdout, /@should/);
 });
 
+test('--curve adds the curve scenarios (spec 11) to the level', () => {
+  const r = cli(['--dry-run', '--level', 'must', '--curve']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /@clause-11\.4 @ext-curve\s+a CURVE turret exchanges no frame with a plain HQ/);
+  assert.match(r.stdout, /@clause-4\.3 @must/);
+  assert.doesNotMatch(cli(['--dry-run', '--level', 'must']).stdout, /@ext-curve/);
+});
+
 test('a passing run exits 0 and writes the summary, HTML and JUnit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oct-conformance-cli-'));
   try {

@@ -24,13 +24,24 @@ Before(function (this: ConformanceWorld, { pickle }) {
   this.clause = clauses.join(', ') || '?';
 });
 
+// CURVE is configured, not advertised (spec 11): without --curve the kit cannot tell whether a turret
+// supports it, so its scenarios are reported not tested rather than run.
+Before({ tags: '@ext-curve' }, function (this: ConformanceWorld) {
+  return this.parameters.curve ? undefined : 'skipped';
+});
+
 After(async function (this: ConformanceWorld, { result }) {
   try {
-    if (result?.status === Status.FAILED && this.hq) {
+    const hqs = [...this.formerHqs, ...(this.hq ? [this.hq] : [])];
+    if (result?.status === Status.FAILED && hqs.length > 0) {
       const turret = this.turret;
-      const parts = [
-        `exchange (>> sent by the kit, << received from the turret):\n${transcript(this.hq, this.origin)}`,
-      ];
+      const parts = hqs.map((hq, i) => {
+        const which =
+          hqs.length > 1 ? ` with HQ ${i + 1} of ${hqs.length} (${hq.curve ? 'CURVE' : 'plain'})` : '';
+        const connections =
+          hq.curve || this.turretKeys !== undefined ? `\nconnections: ${hq.connectionSummary()}` : '';
+        return `exchange${which} (>> sent by the kit, << received from the turret):\n${transcript(hq, this.origin)}${connections}`;
+      });
       if (turret)
         parts.push(
           `turret command: ${turret.commandLine}`,

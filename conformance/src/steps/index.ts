@@ -4,5 +4,6 @@ import { ConformanceWorld } from './world.js';
 import './hooks.js';
 import './setup.js';
 import './verify.js';
+import './curve.js';
 
 setWorldConstructor(ConformanceWorld);

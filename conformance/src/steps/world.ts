@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { World, type IWorldOptions } from '@cucumber/cucumber';
-import { FakeHq } from '../fake-hq.js';
+import {
+  newScenarioKeys,
+  writeTurretKeyFiles,
+  KEY_FILES,
+  type KeyFileFault,
+  type ScenarioKeys,
+} from '../curve.js';
+import { FakeHq, type HqCurve } from '../fake-hq.js';
 import { TurretProcess, type KitTurretConfig } from '../turret-process.js';
 import { VerifyFailure, secs, showFrame } from '../evidence.js';
 import type { Fixtures, FixtureName } from '../fixtures.js';
@@ -17,7 +24,12 @@ export interface KitParameters {
   fixtures: Fixtures;
   /** Seconds added to every time bound, for transport and a loaded machine. */
   slack: number;
+  /** Run the @ext-curve scenarios (spec 11); without it they are reported not tested. */
+  curve?: boolean;
 }
+
+/** Which HQ the kit plays: plain ZeroMQ, CURVE with the key given to the turret, or with another. */
+export type HqSecurity = 'plain' | 'curve' | 'curve-other-key';
 
 /** The world of one scenario. */
 export class ConformanceWorld extends World<KitParameters> {
@@ -32,6 +44,13 @@ export class ConformanceWorld extends World<KitParameters> {
   hqRunId: string = randomUUID();
   /** Keys the scenario adds to the turret config (e.g. hq_timeout). */
   configExtra: Partial<KitTurretConfig> = {};
+  /** curve: how the next fake HQ secures its sockets (spec 11). */
+  hqSecurity: HqSecurity = 'plain';
+  /** curve: the config names key files, spoiled this way; undefined when it names none. */
+  turretKeys: KeyFileFault | undefined;
+  /** Fake HQs that listened before the current one (an HQ taking over the same ports). */
+  readonly formerHqs: FakeHq[] = [];
+  private scenarioKeys: ScenarioKeys | undefined;
   /** performance.now() at the start of the scenario: transcript times are relative to it. */
   readonly origin = performance.now();
   /** When each command was last sent. */
@@ -50,13 +69,35 @@ export class ConformanceWorld extends World<KitParameters> {
     return (this.parameters.slack ?? 0.25) * 1000;
   }
 
+  /** curve: the scenario's key pairs, made on first use. */
+  get keys(): ScenarioKeys {
+    return (this.scenarioKeys ??= newScenarioKeys());
+  }
+
+  /** The CURVE options of a fake HQ with `security`, undefined for plain ZeroMQ. */
+  private hqCurve(security: HqSecurity): HqCurve | undefined {
+    if (security === 'plain') return undefined;
+    const pair = security === 'curve' ? this.keys.hq : this.keys.other;
+    return { secretKey: pair.secretKey, admit: this.keys.turret.publicKey };
+  }
+
   /** Binds the fake HQ if it is not yet listening. */
   async ensureHq(ports?: { publish: number; rc: number }): Promise<FakeHq> {
     if (!this.hq) {
-      this.hq = new FakeHq();
+      this.hq = new FakeHq(this.hqCurve(this.hqSecurity));
       await this.hq.listen(ports);
     }
     return this.hq;
+  }
+
+  /** Another HQ, with `security`, takes over the current one's ports (it closes first). */
+  async takeOver(security: HqSecurity): Promise<FakeHq> {
+    const old = this.requireHq();
+    await old.close();
+    this.formerHqs.push(old);
+    this.hqSecurity = security;
+    this.hq = undefined;
+    return this.ensureHq({ publish: old.publishPort, rc: old.rcPort });
   }
 
   /** The turret config for a fixture, with the ports of the fake HQ filled in later. */
@@ -79,7 +120,12 @@ export class ConformanceWorld extends World<KitParameters> {
   launch(publish: number, rc: number): TurretProcess {
     if (!this.config) throw new Error('no turret configured');
     this.turret = new TurretProcess(this.parameters.turret);
-    this.turret.writeConfig({ ...this.config, hq_publisher: publish, hq_rc: rc });
+    const keys: Partial<KitTurretConfig> = {};
+    if (this.turretKeys !== undefined) {
+      writeTurretKeyFiles(this.turret.dir, this.keys, this.turretKeys);
+      Object.assign(keys, { curve_server_key: KEY_FILES.server, curve_secret_key: KEY_FILES.secret });
+    }
+    this.turret.writeConfig({ ...this.config, ...keys, hq_publisher: publish, hq_rc: rc });
     this.turret.launch();
     return this.turret;
   }
@@ -149,9 +195,12 @@ export class ConformanceWorld extends World<KitParameters> {
   lastFrames(n = 3, since = 0): string {
     const hq = this.requireHq();
     const frames = hq.received.filter((r) => r.at >= since).slice(-n);
+    // With CURVE in play, the handshakes tell why nothing arrived.
+    const connections =
+      hq.curve || this.turretKeys !== undefined ? `\nconnections: ${hq.connectionSummary()}` : '';
     if (frames.length === 0)
-      return since > 0 ? 'nothing was received in that time' : 'nothing was ever received';
-    return `last received:\n  ${frames.map((r) => showFrame(r, this.origin)).join('\n  ')}`;
+      return `${since > 0 ? 'nothing was received in that time' : 'nothing was ever received'}${connections}`;
+    return `last received:\n  ${frames.map((r) => showFrame(r, this.origin)).join('\n  ')}${connections}`;
   }
 
   /** A note about the process having exited, when it has. */
