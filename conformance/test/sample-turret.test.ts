@@ -4,9 +4,14 @@ import { test } from 'node:test';
 import { explain, referenceFixtures, run, sampleCommand } from './helpers.js';
 
 test('the sample turret passes every MUST, SHOULD and extension scenario', async () => {
-  const verdict = await run({ turret: sampleCommand(), fixtures: referenceFixtures, level: 'all' });
+  const verdict = await run({
+    turret: sampleCommand(),
+    fixtures: referenceFixtures,
+    level: 'all',
+    curve: true,
+  });
   assert.equal(verdict.passed, true, explain(verdict));
-  assert.ok(verdict.scenarios.length >= 35, `${verdict.scenarios.length} scenarios`);
+  assert.ok(verdict.scenarios.length >= 50, `${verdict.scenarios.length} scenarios`);
   assert.ok(
     verdict.scenarios.every((s) => s.status === 'passed'),
     explain(verdict),

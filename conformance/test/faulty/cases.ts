@@ -51,6 +51,12 @@ export const FAULTS: [fault: string, clause: string, what: string][] = [
   ['no-run-id', '8.9', 'does not name the run of its start (session)'],
   ['ignore-new-run', '8.10', 'keeps firing for the old run when another run is advertised (session)'],
   ['outlive-hq', '8.11', 'keeps firing when its HQ falls silent (session)'],
+  ['curve-ignore-keys', '11.4', 'ignores its CURVE keys and speaks plain ZeroMQ (curve)'],
+  ['curve-plain-sub', '11.4', 'makes only its PUSH socket a CURVE client (curve)'],
+  ['curve-lax-mode', '11.3', 'uses a secret key file that others may read (curve)'],
+  ['curve-stack-trace', '11.3', 'refuses a bad key file with a stack trace (curve)'],
+  ['curve-silent', '11.5', 'says nothing when its CURVE handshake fails (curve)'],
+  ['curve-give-up', '11.5', 'exits when its CURVE handshake fails (curve)'],
 ];
 
 /** Registers the tests for every other fault, starting at `offset` (0 or 1). */
@@ -61,6 +67,7 @@ export function faultTests(offset: number): void {
         turret: sampleCommand(fault),
         fixtures: referenceFixtures,
         tags: `@clause-${clause}`,
+        curve: true, // the curve faults need it; other clauses' scenarios are unaffected
       });
       assert.equal(verdict.passed, false, `the kit passed a turret that ${what}:\n${explain(verdict)}`);
       const failed = verdict.clauses.find((c) => c.clause === clause);

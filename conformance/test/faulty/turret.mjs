@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import * as zmq from 'zeromq';
 import { decodeCommand, encodeProtobufBatch, isAddressedTo } from '@oct/protocol';
+import { KeyFileError, parseCertificate, readCertificate } from '@oct/protocol/curve-keys';
 
 const configPath = process.argv[2];
 const fault = (process.argv.find((a) => a.startsWith('--fault=')) ?? '--fault=none').slice(8);
@@ -31,8 +32,44 @@ if (fault === 'need-hq')
     const probe = connect(Number(config.hq_rc), config.hq_address, () => ok(probe.destroy()));
     probe.on('error', () => process.exit(2));
   });
-const push = new zmq.Push({ linger: 2000 });
-const sub = new zmq.Subscriber();
+// curve (spec 11): with both key files, SUB and PUSH are CURVE clients of the HQ holding the key.
+function curveOptions() {
+  if (!config.curve_server_key || !config.curve_secret_key || fault === 'curve-ignore-keys') return {};
+  const path = (file) => resolve(dirname(configPath), file);
+  try {
+    const server = readCertificate(path(config.curve_server_key), { secret: false });
+    const own =
+      fault === 'curve-lax-mode' // reads the secret file whatever its mode
+        ? parseCertificate(readFileSync(path(config.curve_secret_key), 'utf8'), config.curve_secret_key)
+        : readCertificate(path(config.curve_secret_key), { secret: true });
+    return { curveServerKey: server.publicKey, curvePublicKey: own.publicKey, curveSecretKey: own.secretKey };
+  } catch (e) {
+    if (!(e instanceof KeyFileError) || fault === 'curve-stack-trace') throw e;
+    process.stderr.write(`turret.mjs: ${e.message} (spec 11.3)\n`);
+    process.exit(2);
+  }
+}
+const curve = curveOptions();
+const push = new zmq.Push({ linger: 2000, ...curve });
+const sub = new zmq.Subscriber(fault === 'curve-plain-sub' ? {} : curve);
+// spec 11.5: one line per socket and kind of failure; ZeroMQ retries on its own.
+for (const [socket, which] of [
+  [sub, 'SUB'],
+  [push, 'PUSH'],
+]) {
+  const said = new Set();
+  (async () => {
+    for await (const event of socket.events) {
+      if (!event.type.startsWith('handshake:error') || said.has(event.type) || fault === 'curve-silent')
+        continue;
+      said.add(event.type);
+      process.stderr.write(
+        `turret.mjs: CURVE handshake with the HQ failed on ${which} (${event.type}); retrying\n`,
+      );
+      if (fault === 'curve-give-up') process.exit(3);
+    }
+  })().catch(() => undefined);
+}
 push.connect(`tcp://${config.hq_address}:${config.hq_rc}`);
 sub.connect(`tcp://${config.hq_address}:${config.hq_publisher}`);
 sub.subscribe(fault === 'no-broadcast' ? uuid : '');
