@@ -1,4 +1,4 @@
-/** examples/python-turret, a third-party turret in Python, passes every MUST scenario. */
+/** examples/python-turret, a third-party turret in Python, passes every MUST and curve scenario. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ const python = '/usr/bin/python3';
 const hasZmq = spawnSync(python, ['-c', 'import zmq']).status === 0;
 
 test(
-  'the Python turret passes every MUST scenario',
+  'the Python turret passes every MUST and curve scenario',
   // CI installs python3-zmq, so there its absence is a failure; elsewhere the skip names the package.
   {
     skip:
@@ -23,11 +23,16 @@ test(
       turret: `${python} ${join(pythonDir, 'turret.py')} {config}`,
       fixtures: join(pythonDir, 'fixtures.json'),
       level: 'must',
+      curve: true,
     });
     assert.equal(verdict.passed, true, explain(verdict));
     assert.ok(
       verdict.scenarios.every((s) => s.status === 'passed'),
       explain(verdict),
+    );
+    assert.ok(
+      verdict.scenarios.some((s) => s.level === 'ext-curve'),
+      `no curve scenario ran:\n${explain(verdict)}`,
     );
   },
 );

@@ -3,7 +3,8 @@
 
 Usage: python3 turret.py <turret-config.json>
 
-The transaction script is a Python file defining `class Transaction` with `__init__(self, config,
+With `curve_server_key` and `curve_secret_key` in its config, both sockets are CURVE clients of the HQ
+holding that server key (spec 11, oct_curve.py). The transaction script is a Python file defining `class Transaction` with `__init__(self, config,
 context)`, `setup()`, `run()`, `tear_down()` and a `custom_timers` dict that the turret empties
 before each run. Needs pyzmq (Debian: python3-zmq).
 """
@@ -16,6 +17,8 @@ import time
 import uuid as uuidlib
 
 import zmq
+
+from oct_curve import HandshakeWatch, KeyFileError, load_keys, make_client
 
 PROTOCOL = "1.0"
 STATES = ("initialized", "ready", "running", "aborted", "killed")
@@ -30,17 +33,29 @@ class Turret:
         self.canons = int(c.get("canons", c.get("cannons", 1)))  # spec 9.1: legacy spelling
         self.rampup = float(c.get("rampup", 0))
         self.script = c["script"]
-        self.script_path = os.path.join(os.path.dirname(os.path.abspath(config_path)), self.script)
+        config_dir = os.path.dirname(os.path.abspath(config_path))
+        self.script_path = os.path.join(config_dir, self.script)
+        keys = load_keys(c, config_dir)  # before any socket: a bad key file ends the turret (spec 11.3)
         self.uuid = str(uuidlib.uuid4())
         self.state = "ready"
         self.context = {}
         self.ctx = zmq.Context()
         self.push = self.ctx.socket(zmq.PUSH)
         self.push.setsockopt(zmq.LINGER, 2000)
-        self.push.connect("tcp://%s:%s" % (c.get("hq_address", "127.0.0.1"), c.get("hq_rc", 5001)))
         self.sub = self.ctx.socket(zmq.SUB)
         self.sub.setsockopt(zmq.SUBSCRIBE, b"")  # spec 2.2: broadcasts and direct orders
-        self.sub.connect("tcp://%s:%s" % (c.get("hq_address", "127.0.0.1"), c.get("hq_publisher", 5000)))
+        host = c.get("hq_address", "127.0.0.1")
+        endpoints = {
+            "PUSH (results)": (self.push, "tcp://%s:%s" % (host, c.get("hq_rc", 5001))),
+            "SUB (commands)": (self.sub, "tcp://%s:%s" % (host, c.get("hq_publisher", 5000))),
+        }
+        self.watch = None
+        if keys is not None:  # spec 11.4: CURVE clients, set up before they connect
+            for socket, _ in endpoints.values():
+                make_client(socket, keys)
+            self.watch = HandshakeWatch(endpoints, lambda line: sys.stderr.write("turret.py: %s\n" % line))
+        for socket, endpoint in endpoints.values():
+            socket.connect(endpoint)
         self.lock = threading.Lock()  # a zmq socket is not thread-safe: canons share the PUSH socket
         self.stop_event = threading.Event()
         self.threads = []
@@ -167,9 +182,14 @@ class Turret:
         last_ready = time.monotonic()
         poller = zmq.Poller()
         poller.register(self.sub, zmq.POLLIN)
+        if self.watch:
+            self.watch.register(poller)
         while True:
-            if dict(poller.poll(200)).get(self.sub):
+            ready = dict(poller.poll(200))
+            if ready.get(self.sub):
                 self.handle(self.sub.recv())
+            if self.watch:
+                self.watch.handle(ready)
             if self.state == "ready" and time.monotonic() - last_ready >= 2:  # spec 6.2
                 self.status()
                 last_ready = time.monotonic()
@@ -179,4 +199,9 @@ if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.stderr.write("usage: turret.py <turret-config.json>\n")
         sys.exit(2)
-    Turret(sys.argv[1]).serve()
+    try:
+        turret = Turret(sys.argv[1])
+    except KeyFileError as e:  # one line naming the file (spec 11.3)
+        sys.stderr.write("turret.py: %s\n" % e)
+        sys.exit(2)
+    turret.serve()
