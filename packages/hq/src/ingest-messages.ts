@@ -6,7 +6,10 @@ import type { RunRow, TurretRow } from './store/store.js';
 
 /** Given to the ingest thread as workerData. */
 export interface IngestThreadSetup {
+  /** A SQLite file path, or a postgresql:// URL (results_database.db_uri). */
   dbPath: string;
+  /** The run's id (HqRun.runId): the PostgreSQL run row's run_uuid. */
+  runId?: string;
   insertLimit: number;
   flushAt: number;
   run: RunRow | null;

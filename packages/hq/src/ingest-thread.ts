@@ -40,8 +40,10 @@ const DECODE_HERE_BYTES = 1024;
 const MAX_CHUNKS_IN_FLIGHT = 64;
 
 export interface IngestThreadOptions {
-  /** The results file (created with the schema). */
+  /** The results file (created with the schema), or a postgresql:// URL (tables created if missing). */
   dbPath: string;
+  /** The run's id (HqRun.runId), kept in the PostgreSQL run row. */
+  runId?: string;
   /** Rows per transaction (results_database.insert_limit). */
   insertLimit: number;
   /** Pending results that trigger a flush in the worker (default: 2000). */
@@ -136,6 +138,7 @@ export class IngestThread {
   private constructor(private readonly options: IngestThreadOptions) {
     const setup: IngestThreadSetup = {
       dbPath: options.dbPath,
+      runId: options.runId,
       insertLimit: options.insertLimit,
       flushAt: Math.max(1, options.flushAt ?? 2000),
       run: options.run ?? null,

@@ -1,7 +1,10 @@
 /**
  * The ingest thread: decodes the frames the receive thread hands over in chunks, stores results,
  * rejects, turrets and the run row in the results file, and reports statuses and counts back
- * (IngestThread is its other half). It owns the only SQLite connection of the run.
+ * (IngestThread is its other half). It owns the run's only store connection: a SQLite file, or a
+ * PostgreSQL database (db_uri postgresql://...), whose calls are asynchronous: then each message is
+ * handled to the end, store calls settled, before the next is taken, so the order, the counts and
+ * the back-pressure (`done` is called once a chunk is stored) are those of SQLite.
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -9,6 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { forEachFrame } from './frame-chunk.js';
 import { Ingest } from './ingest.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, ToIngest } from './ingest-messages.js';
+import { PgStore } from './store/pg-store.js';
+import { isPgUri, maskUri } from './store/pg-uri.js';
 import { ResultsStore } from './store/store.js';
 
 const setup = workerData as IngestThreadSetup;
@@ -28,10 +33,29 @@ function open(): ResultsStore | null {
   }
 }
 
-const store = open();
-if (store) serve(store);
+async function openPg(): Promise<PgStore | null> {
+  try {
+    return await PgStore.open(setup.dbPath, setup.runId ?? crypto.randomUUID(), setup.run);
+  } catch (e) {
+    // PgStore's messages name the server with its password masked.
+    post({ t: 'failed', message: `results_database.db_uri: ${(e as Error).message}` });
+    return null;
+  }
+}
 
-function serve(store: ResultsStore): void {
+/** Where results go, as messages name it (a PostgreSQL URL without its password). */
+const where = isPgUri(setup.dbPath) ? maskUri(setup.dbPath) : setup.dbPath;
+
+if (isPgUri(setup.dbPath)) {
+  const store = await openPg();
+  if (store) serve(store);
+} else {
+  const store = open();
+  if (store) serve(store);
+}
+
+function serve(store: ResultsStore | PgStore): void {
+  const pgStore = store instanceof PgStore ? store : null;
   const progress = new Int32Array(setup.progress);
   // When the chunk being handled was received, and the turrets heard from in it (liveness is judged
   // on when frames arrived, not on when a backlog let them be decoded).
@@ -53,7 +77,7 @@ function serve(store: ResultsStore): void {
     // Counts first, so the receiver sees the refused rows counted when it learns of the failure.
     onStoreFailed: (e) => {
       post({ t: 'tally', tally: tally() });
-      post({ t: 'storeFailed', message: `storing results in ${setup.dbPath} failed: ${e.message}` });
+      post({ t: 'storeFailed', message: `storing results in ${where} failed: ${e.message}` });
     },
   });
   const tally = (): IngestTally => ({
@@ -90,13 +114,44 @@ function serve(store: ResultsStore): void {
   // A results file that refuses rows (disk full, file damaged) is reported once (storeFailed) and the
   // run stops its turrets; results are still decoded and counted, not stored. Anything else thrown
   // here ends this thread with the reason, and with it the run.
-  port.on('message', (m: ToIngest) => {
-    try {
-      handle(m);
-    } catch (e) {
-      throw new Error(`storing results in ${setup.dbPath} failed: ${(e as Error).message}`);
+  const fatal = (e: unknown): Error =>
+    new Error(`storing results in ${where} failed: ${(e as Error).message}`);
+  if (pgStore === null) {
+    port.on('message', (m: ToIngest) => {
+      try {
+        handle(m);
+      } catch (e) {
+        throw fatal(e);
+      }
+    });
+  } else {
+    // One message at a time, each to the end (its store calls settled) before the next.
+    const queue: ToIngest[] = [];
+    let running = false;
+    const drain = async (): Promise<void> => {
+      running = true;
+      try {
+        for (let m = queue.shift(); m !== undefined; m = queue.shift()) await handleAsync(m, pgStore);
+      } catch (e) {
+        setImmediate(() => {
+          throw fatal(e);
+        });
+      }
+      running = false;
+    };
+    port.on('message', (m: ToIngest) => {
+      queue.push(m);
+      if (!running) void drain();
+    });
+  }
+
+  const afterFrames = (at: number): void => {
+    if (heard.size > 0) {
+      post({ t: 'heard', uuids: [...heard], at });
+      heard.clear();
     }
-  });
+    done(at);
+  };
 
   function handle(m: ToIngest): void {
     switch (m.t) {
@@ -105,11 +160,7 @@ function serve(store: ResultsStore): void {
         const now = performance.now();
         chunkAt = m.at;
         forEachFrame(m.chunk, (frame) => ingest.handle(frame, now));
-        if (heard.size > 0) {
-          post({ t: 'heard', uuids: [...heard], at: m.at });
-          heard.clear();
-        }
-        done(m.at);
+        afterFrames(m.at);
         return;
       }
       case 'rows':
@@ -122,7 +173,7 @@ function serve(store: ResultsStore): void {
         return;
       case 'turret':
         try {
-          store.saveTurret(m.row);
+          (store as ResultsStore).saveTurret(m.row);
         } catch (e) {
           warnUnlessFailed(`storing turret ${m.row.name} failed`, e);
         }
@@ -132,7 +183,7 @@ function serve(store: ResultsStore): void {
         return;
       case 'run':
         try {
-          store.updateRun(m.fields);
+          (store as ResultsStore).updateRun(m.fields);
         } catch (e) {
           warnUnlessFailed('updating the run row failed', e);
         }
@@ -141,8 +192,8 @@ function serve(store: ResultsStore): void {
         flush();
         let rejects = ingest.counts.rejects;
         try {
-          rejects = store.countRejects();
-          store.close();
+          rejects = (store as ResultsStore).countRejects();
+          (store as ResultsStore).close();
         } catch (e) {
           if (ingest.storeFailure === null) warn('closing the results file failed', e);
           else if (existsSync(`${setup.dbPath}-wal`))
@@ -151,6 +202,63 @@ function serve(store: ResultsStore): void {
               message: `${setup.dbPath}-wal holds results that could not be folded into ${basename(setup.dbPath)} (no room): keep it beside it, SQLite reads both`,
             });
         }
+        post({ t: 'closed', tally: tally(), rejects });
+        port.close();
+        return;
+      }
+    }
+  }
+
+  /** handle() for PostgreSQL: every store call of a message settles before the next step. */
+  async function handleAsync(m: ToIngest, pg: PgStore): Promise<void> {
+    switch (m.t) {
+      case 'frames': {
+        const now = performance.now();
+        chunkAt = m.at;
+        const frames: Uint8Array[] = [];
+        forEachFrame(m.chunk, (frame) => frames.push(frame));
+        // Settle after each frame that stored something: a status then sees every result before it counted.
+        for (const frame of frames) {
+          ingest.handle(frame, now);
+          if (ingest.busy) await ingest.settle();
+        }
+        afterFrames(m.at);
+        return;
+      }
+      case 'rows':
+        ingest.storePacked(m.rows);
+        await ingest.settle();
+        done(m.at);
+        return;
+      case 'flush':
+        ingest.flush();
+        await ingest.settle();
+        post({ t: 'flushed', id: m.id, tally: tally() });
+        return;
+      case 'turret':
+        await pg
+          .saveTurret(m.row)
+          .catch((e: unknown) => warnUnlessFailed(`storing turret ${m.row.name} failed`, e));
+        return;
+      case 'reject':
+        ingest.rejectFrame(m.code, m.reason, Buffer.from(m.frame));
+        await ingest.settle();
+        return;
+      case 'run':
+        await pg
+          .updateRun(m.fields)
+          .catch((e: unknown) => warnUnlessFailed('updating the run row failed', e));
+        return;
+      case 'close': {
+        flush();
+        await ingest.settle();
+        let rejects = ingest.counts.rejects;
+        try {
+          rejects = await pg.countRejects();
+        } catch (e) {
+          warnUnlessFailed('counting rejected frames failed', e);
+        }
+        await pg.close().catch((e: unknown) => warnUnlessFailed('closing the database connection failed', e));
         post({ t: 'closed', tally: tally(), rejects });
         port.close();
         return;

@@ -17,7 +17,18 @@ import {
 } from '@oct/protocol';
 import { Attribution, type QuarantineReason } from './attribution.js';
 import { ResultPacker, packedLength, unpackResults, type PackedResults } from './result-columns.js';
-import { InsertError, type ResultsStore } from './store/store.js';
+import { InsertError } from './store/store.js';
+
+/**
+ * Where Ingest stores: ResultsStore (SQLite, synchronous) or PgStore (PostgreSQL: each call returns a
+ * promise). With a promise, the rows are counted when it settles; the caller awaits `settle()`
+ * before handing over more, so order and accounting are those of the synchronous store.
+ */
+export interface IngestStore {
+  insertPacked(pack: PackedResults): void | Promise<void>;
+  quarantinePacked(pack: PackedResults, reasons: readonly string[]): void | Promise<void>;
+  reject(code: string, reason: string, frame: Uint8Array): void | Promise<void>;
+}
 
 export interface IngestOptions {
   /** Pending results that trigger a flush (default: 2000). Transactions stay insert_limit rows. */
@@ -105,18 +116,44 @@ export class Ingest {
   private readonly aside = new ResultPacker(64);
   private readonly attribution = new Attribution();
   private readonly flushAt: number;
+  /** Store calls not settled yet (asynchronous stores only), and the results they carry. */
+  private work: Promise<unknown> | null = null;
+  private inFlight = 0;
 
   constructor(
-    private readonly store: ResultsStore,
+    private readonly store: IngestStore,
     private readonly options: IngestOptions = {},
   ) {
     this.flushAt = Math.max(1, options.flushAt ?? 2000);
     this.pending = new ResultPacker(this.flushAt);
   }
 
-  /** Results received and not yet stored. */
+  /** Results received and not yet stored (pending, or in a store call not settled yet). */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.pending.length + this.inFlight;
+  }
+
+  /** Whether an asynchronous store call has not settled yet (never with a synchronous store). */
+  get busy(): boolean {
+    return this.work !== null;
+  }
+
+  /** Resolves once every store call made so far has settled and its rows are counted. Never rejects. */
+  async settle(): Promise<void> {
+    while (this.work !== null) {
+      const work = this.work;
+      await work;
+      if (this.work === work) this.work = null;
+    }
+  }
+
+  /** Tracks an asynchronous store call; `then` counts its outcome (and must not throw). */
+  private track(call: Promise<void>, then: (error: unknown) => void): void {
+    const counted = call.then(
+      () => then(null),
+      (e: unknown) => then(e ?? new Error('store call failed')),
+    );
+    this.work = this.work === null ? counted : Promise.all([this.work, counted]);
   }
 
   /** Adds a result to those to store, or to keep aside when it cannot be its turret's. */
@@ -186,7 +223,8 @@ export class Ingest {
   rejectFrame(code: string, reason: string, frame: Uint8Array): void {
     this.counts.rejects++;
     try {
-      this.store.reject(code, reason, frame);
+      const call = this.store.reject(code, reason, frame);
+      if (call) this.track(call, (e) => e && this.options.onError?.(e as Error));
     } catch (e) {
       this.options.onError?.(e as Error);
     }
@@ -232,21 +270,34 @@ export class Ingest {
     const pack = this.aside.take();
     if (!pack) return;
     const length = packedLength(pack);
-    let kept = 0;
-    if (this.storeFailure === null) {
-      const reasons: QuarantineReason[] = pack.turrets.map(
-        ([name, uuid]) => this.attribution.fault(name, uuid) ?? 'unannounced',
-      );
-      try {
-        this.store.quarantinePacked(pack, reasons);
-        kept = length;
-      } catch (e) {
-        kept = e instanceof InsertError ? e.committed : 0;
-        this.options.onError?.(e as Error);
-      }
+    const count = (e: unknown): void => {
+      const kept = e === null ? length : e instanceof InsertError ? e.committed : 0;
+      if (e !== null) this.options.onError?.(e as Error);
+      this.counts.quarantined += kept;
+      this.counts.notStored += length - kept;
+    };
+    if (this.storeFailure !== null) {
+      this.counts.notStored += length;
+      return;
     }
-    this.counts.quarantined += kept;
-    this.counts.notStored += length - kept;
+    const reasons: QuarantineReason[] = pack.turrets.map(
+      ([name, uuid]) => this.attribution.fault(name, uuid) ?? 'unannounced',
+    );
+    let call: void | Promise<void>;
+    try {
+      call = this.store.quarantinePacked(pack, reasons);
+    } catch (e) {
+      count(e);
+      return;
+    }
+    if (!call) count(null);
+    else {
+      this.inFlight += length;
+      this.track(call, (e) => {
+        this.inFlight -= length;
+        count(e);
+      });
+    }
   }
 
   /**
@@ -256,17 +307,38 @@ export class Ingest {
    */
   private storeRows(pack: PackedResults, rows: readonly Result[] = []): void {
     const length = packedLength(pack);
-    let stored = 0;
-    let failure: Error | null = null;
-    if (this.storeFailure === null) {
-      try {
-        this.store.insertPacked(pack);
-        stored = length;
-      } catch (e) {
-        failure = e as Error;
-        stored = e instanceof InsertError ? e.committed : 0;
-      }
+    if (this.storeFailure !== null) {
+      this.countRows(pack, rows, 0, null);
+      return;
     }
+    const failed = (e: unknown): void =>
+      this.countRows(pack, rows, e instanceof InsertError ? e.committed : 0, e as Error);
+    let call: void | Promise<void>;
+    try {
+      call = this.store.insertPacked(pack);
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    if (!call) this.countRows(pack, rows, length, null);
+    else {
+      this.inFlight += length;
+      this.track(call, (e) => {
+        this.inFlight -= length;
+        if (e === null) this.countRows(pack, rows, length, null);
+        else failed(e);
+      });
+    }
+  }
+
+  /** Counts a pack of which the first `stored` rows are in the store; `failure`: why the rest is not. */
+  private countRows(
+    pack: PackedResults,
+    rows: readonly Result[],
+    stored: number,
+    failure: Error | null,
+  ): void {
+    const length = packedLength(pack);
     const { ends } = pack;
     const c = this.counts;
     c.stored += stored;
@@ -291,7 +363,8 @@ export class Ingest {
       const all = rows.length > 0 ? rows : unpackResults(pack);
       this.options.onStored(stored === all.length ? all : all.slice(0, stored));
     }
-    if (failure) {
+    // Once: with an asynchronous store, calls made before the first failure settle after it.
+    if (failure && this.storeFailure === null) {
       this.storeFailure = failure;
       this.options.onStoreFailed?.(failure);
     }

@@ -2,14 +2,24 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { HqError } from './run-types.js';
+import { isPgUri, maskUri, pgUriProblem } from './store/pg-uri.js';
 
-/** Where the results file goes for a `results_database.db_uri`. */
+/**
+ * Where the results go for a `results_database.db_uri`: a SQLite file path, or the PostgreSQL URL
+ * itself (checked here, so a malformed one is one line before anything starts).
+ */
 export function dbPathFor(dbUri: string, resultsDir: string, projectDir: string): string {
   if (dbUri === 'default') return join(resultsDir, 'results.sqlite');
+  if (isPgUri(dbUri)) {
+    const problem = pgUriProblem(dbUri);
+    if (problem !== null)
+      throw new HqError(`results_database.db_uri ${JSON.stringify(maskUri(dbUri))}: ${problem}`);
+    return dbUri;
+  }
   if (dbUri.startsWith('sqlite:///')) return dbUri.slice('sqlite:///'.length - 1);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dbUri)) {
     throw new HqError(
-      `results_database.db_uri ${JSON.stringify(dbUri)}: only "default", a file path or sqlite:///path is supported`,
+      `results_database.db_uri ${JSON.stringify(dbUri)}: only "default", a file path, sqlite:///path or postgresql://user:password@host:port/database is supported`,
     );
   }
   return isAbsolute(dbUri) ? dbUri : resolve(projectDir, dbUri);

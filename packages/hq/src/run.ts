@@ -152,6 +152,17 @@ export class HqRun extends EventEmitter<RunEvents> {
       transactionContext:
         options.transactionContext ?? (cfg.transaction_context as Record<string, unknown> | undefined) ?? {},
     };
+    const resultsDir = options.resultsDir
+      ? resolve(options.resultsDir)
+      : cfg.testing
+        ? mkdtempSync(join(tmpdir(), 'oct-results-'))
+        : newResultsDir(join(project.dir, 'results'));
+    try {
+      this.dbPath = dbPathFor(cfg.results_database.db_uri, resultsDir, project.dir);
+    } catch (e) {
+      throw new HqError(`${project.configPath}: ${(e as Error).message}`);
+    }
+    this.resultsDir = resultsDir;
     const security = cfg.security;
     try {
       this.curve = security?.curve === true ? loadHqCurveKeys(project.dir, security.keys ?? 'keys') : null;
@@ -170,12 +181,6 @@ export class HqRun extends EventEmitter<RunEvents> {
       [this.pull, 'rc_port'],
     ] as const)
       void this.watchHandshakes(socket, key);
-    this.resultsDir = options.resultsDir
-      ? resolve(options.resultsDir)
-      : cfg.testing
-        ? mkdtempSync(join(tmpdir(), 'oct-results-'))
-        : newResultsDir(join(project.dir, 'results'));
-    this.dbPath = dbPathFor(cfg.results_database.db_uri, this.resultsDir, project.dir);
     this.createdDir = !existsSync(this.resultsDir);
     mkdirSync(this.resultsDir, { recursive: true });
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -189,6 +194,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     try {
       this.ingest = await IngestThread.start({
         dbPath: this.dbPath,
+        runId: this.runId,
         insertLimit: cfg.results_database.insert_limit,
         flushAt: Math.max(cfg.results_database.insert_limit, 2000),
         run: {

@@ -191,7 +191,19 @@ void it('maps db_uri to a file', () => {
   assert.equal(dbPathFor('default', '/r', '/p'), '/r/results.sqlite');
   assert.equal(dbPathFor('sqlite:///tmp/x.db', '/r', '/p'), '/tmp/x.db');
   assert.equal(dbPathFor('out/x.db', '/r', '/p'), '/p/out/x.db');
-  assert.throws(() => dbPathFor('postgresql://h/db', '/r', '/p'), /only "default"/);
+  assert.throws(() => dbPathFor('mysql://h/db', '/r', '/p'), /only "default"/);
+  assert.equal(dbPathFor('postgresql://u:pw@h:5432/db', '/r', '/p'), 'postgresql://u:pw@h:5432/db');
+  assert.throws(
+    () => dbPathFor('postgresql://u:pw@h:5432/', '/r', '/p'),
+    (e: Error) => {
+      assert.match(
+        e.message,
+        /^results_database\.db_uri "postgresql:\/\/u:\*\*\*@h:5432\/": no database name/,
+      );
+      assert.doesNotMatch(e.message, /pw/);
+      return true;
+    },
+  );
 });
 
 void it('with testing: true writes the results file in a temp dir, not in the project', async () => {

@@ -91,17 +91,20 @@ export const REJECT_KEEP_BYTES = 64 * 1024;
 /** Longest reason kept for a rejected frame (the codec's are one line of a few hundred at most). */
 export const REJECT_REASON_CHARS = 1024;
 
-/** The schema text (store/schema.sql), read beside this module in src/ or from src/ when run from dist/. */
-export function schemaSql(): string {
+/**
+ * A schema text (store/schema.sql for SQLite, schema-pg.sql for PostgreSQL), read beside this module
+ * in src/ or from src/ when run from dist/.
+ */
+export function schemaSql(file = 'schema.sql'): string {
   const candidates = [
-    new URL('./schema.sql', import.meta.url),
-    new URL('../../src/store/schema.sql', import.meta.url),
+    new URL(`./${file}`, import.meta.url),
+    new URL(`../../src/store/${file}`, import.meta.url),
   ];
   for (const url of candidates) {
     const path = fileURLToPath(url);
     if (existsSync(path)) return readFileSync(path, 'utf8');
   }
-  throw new Error('@oct/hq: store/schema.sql not found beside the module');
+  throw new Error(`@oct/hq: store/${file} not found beside the module`);
 }
 
 /** A transaction of results the file refused; the transactions before it are committed. */

@@ -1,0 +1,234 @@
+/**
+ * The results store in PostgreSQL (`results_database.db_uri: postgresql://...`): the tables of
+ * schema-pg.sql, one `run` row per run and every other row keyed by it. Results go in with COPY (text
+ * format), one COPY per pack: each COPY is its own transaction, so a pack is stored whole or not at
+ * all. Every method returns a promise; the ingest thread awaits each before taking the next message
+ * (order, accounting and back-pressure as with SQLite). Messages never show the password.
+ */
+import { once } from 'node:events';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { NUMS, packedLength, type PackedResults } from '../result-columns.js';
+import { maskSecrets, maskUri } from './pg-uri.js';
+import { REJECT_KEEP_BYTES, REJECT_REASON_CHARS, schemaSql, type RunRow, type TurretRow } from './store.js';
+
+/** A COPY text field: `\N` for null, backslash, tab and line breaks escaped (COPY's text format). */
+const field = (s: string | null): string =>
+  s === null ? '\\N' : /[\\\t\n\r\0]/.test(s) ? s.replace(/[\\\t\n\r\0]/g, escapeChar) : s;
+/** NUL, which PostgreSQL text cannot hold, is kept as the two characters `\0`. */
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\\\0',
+};
+const escapeChar = (c: string): string => ESCAPES[c]!;
+
+/**
+ * COPY text of a pack's rows, each prefixed with `prefix` (run_id, and the reason for quarantine).
+ * Columns: turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq.
+ */
+export function copyText(pack: PackedResults, prefix: (turretIndex: number) => string): string {
+  const { nums, ends, text } = pack;
+  const parts: string[] = [];
+  let i = 0;
+  let at = 0;
+  for (let t = 0; t < pack.turrets.length; t++) {
+    const [name, uuid, end] = pack.turrets[t]!;
+    const head = `${prefix(t)}${field(name)}\t${field(uuid)}\t`;
+    for (; i < end; i++) {
+      const n = i * NUMS;
+      const seq = nums[n + 3]!;
+      const errorEnd = ends[i * 2]!;
+      const timersEnd = ends[i * 2 + 1]!;
+      parts.push(
+        `${head}${nums[n]}\t${nums[n + 1]}\t${nums[n + 2]}\t${field(text.slice(at, errorEnd))}\t${field(text.slice(errorEnd, timersEnd))}\t${Number.isNaN(seq) ? '\\N' : seq}\n`,
+      );
+      at = timersEnd;
+    }
+  }
+  return parts.join('');
+}
+
+const RESULT_COLUMNS = 'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq';
+
+/** Connects with a bounded wait; errors say which server, never the password. */
+export async function pgConnect(uri: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 15_000, keepAlive: true });
+  // A connection lost while idle is an 'error' event; the next query then fails and says so.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw new Error(`cannot connect to ${maskUri(uri)}: ${maskSecrets(pgMessage(e), uri)}`);
+  }
+  return client;
+}
+
+/** A pg error as one line (AggregateErrors of refused connections have an empty message). */
+export function pgMessage(e: unknown): string {
+  const err = e as Error & { code?: string; errors?: Error[] };
+  const text = err.message || err.errors?.map((x) => x.message).join('; ') || err.code || String(e);
+  return text.replace(/\s+/g, ' ');
+}
+
+export class PgStore {
+  private closed = false;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly uri: string,
+    /** The `run` row's id (what `oct rebuild-results --run` takes). */
+    readonly runId: number,
+  ) {}
+
+  /** Connects, creates the tables if missing and writes the run row. */
+  static async open(uri: string, runUuid: string, run: RunRow | null): Promise<PgStore> {
+    const client = await pgConnect(uri);
+    try {
+      // One HQ at a time creates the tables (CREATE ... IF NOT EXISTS races otherwise).
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(7447001)');
+      await client.query(schemaSql('schema-pg.sql'));
+      await client.query('COMMIT');
+      const r = run ?? {
+        project: '',
+        run_time: 0,
+        results_ts_interval: 1,
+        config_json: '{}',
+        hq_version: '',
+      };
+      const { rows } = await client.query<{ id: string }>(
+        'INSERT INTO run (run_uuid, project, run_time, results_ts_interval, config_json, hq_version) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [runUuid, r.project, r.run_time, r.results_ts_interval, r.config_json, r.hq_version],
+      );
+      return new PgStore(client, uri, Number(rows[0]!.id));
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw new Error(`${maskUri(uri)}: ${maskSecrets(pgMessage(e), uri)}`);
+    }
+  }
+
+  /** Runs `f`, turning its error into one masked line. */
+  private async guarded<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw new Error(maskSecrets(pgMessage(e), this.uri));
+    }
+  }
+
+  private async copy(sql: string, text: string): Promise<void> {
+    await this.guarded(async () => {
+      const stream = this.client.query(copyFrom(sql));
+      stream.end(text);
+      await once(stream, 'finish');
+    });
+  }
+
+  /** Stores a pack in one COPY (one transaction: all its rows or none). */
+  insertPacked(pack: PackedResults): Promise<void> {
+    if (packedLength(pack) === 0) return Promise.resolve();
+    const prefix = `${this.runId}\t`;
+    return this.copy(
+      `COPY result (run_id, ${RESULT_COLUMNS}) FROM STDIN`,
+      copyText(pack, () => prefix),
+    );
+  }
+
+  /** Keeps results aside (spec 7.3), `reasons[k]` for the rows of pack.turrets[k]; one COPY. */
+  quarantinePacked(pack: PackedResults, reasons: readonly string[]): Promise<void> {
+    if (packedLength(pack) === 0) return Promise.resolve();
+    return this.copy(
+      `COPY quarantine (run_id, reason, ${RESULT_COLUMNS}) FROM STDIN`,
+      copyText(pack, (t) => `${this.runId}\t${field(reasons[t] ?? 'unknown')}\t`),
+    );
+  }
+
+  /** Keeps a received-but-invalid frame (its first 64 KiB) with its reason, as the SQLite store. */
+  reject(code: string, reason: string, frame: Uint8Array, receivedAt = Date.now() / 1000): Promise<void> {
+    const kept = frame.length > REJECT_KEEP_BYTES ? frame.subarray(0, REJECT_KEEP_BYTES) : frame;
+    return this.guarded(async () => {
+      await this.client.query(
+        'INSERT INTO reject (run_id, received_at, code, reason, frame_size, frame) VALUES ($1, $2, $3, $4, $5, $6)',
+        [
+          this.runId,
+          receivedAt,
+          code,
+          // NUL is the one character PostgreSQL text cannot hold.
+          (reason.length > REJECT_REASON_CHARS
+            ? `${reason.slice(0, REJECT_REASON_CHARS - 3)}...`
+            : reason
+          ).replace(/\0/g, '\\0'),
+          frame.length,
+          Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength),
+        ],
+      );
+    });
+  }
+
+  /** Inserts or updates a turret of this run by uuid. */
+  saveTurret(t: TurretRow): Promise<void> {
+    return this.guarded(async () => {
+      await this.client.query(
+        `INSERT INTO turret (run_id, name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (run_id, uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
+           rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
+           capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
+           curve_key = excluded.curve_key`,
+        [
+          this.runId,
+          t.name,
+          t.canons,
+          t.script,
+          t.uuid,
+          t.rampup,
+          t.status,
+          t.updated_at,
+          t.protocol,
+          JSON.stringify(t.capabilities),
+          t.results_sent,
+          t.results_stored,
+          t.curve_key ?? null,
+        ],
+      );
+    });
+  }
+
+  /** Sets the run's time columns or its outcome. */
+  updateRun(
+    fields: Partial<{ started_at: number; stopped_at: number; finished_at: number; outcome: string }>,
+  ): Promise<void> {
+    const keys = Object.keys(fields).filter((k) =>
+      ['started_at', 'stopped_at', 'finished_at', 'outcome'].includes(k),
+    );
+    if (keys.length === 0) return Promise.resolve();
+    return this.guarded(async () => {
+      await this.client.query(
+        `UPDATE run SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`,
+        [this.runId, ...keys.map((k) => fields[k as keyof typeof fields])],
+      );
+    });
+  }
+
+  /** Number of this run's rejected frames. */
+  countRejects(): Promise<number> {
+    return this.guarded(async () => {
+      const { rows } = await this.client.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM reject WHERE run_id = $1',
+        [this.runId],
+      );
+      return Number(rows[0]!.n);
+    });
+  }
+
+  /** Closes the connection (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.end();
+  }
+}

@@ -1,0 +1,78 @@
+-- Results store in PostgreSQL (results_database.db_uri = postgresql://...): the same logical tables
+-- as schema.sql (SQLite), in one database for many runs. `run` has one row per run; every other
+-- table is keyed by run_id. Created if missing (the HQ runs this at every start). Times are Unix
+-- epoch seconds (double precision). The reporter copies one run's rows into the SQLite layout.
+
+CREATE TABLE IF NOT EXISTS run (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- what `oct rebuild-results --run` takes
+  run_uuid TEXT NOT NULL UNIQUE,     -- the HQ's run id (session run_id), also accepted by --run
+  project TEXT NOT NULL,
+  started_at DOUBLE PRECISION,
+  stopped_at DOUBLE PRECISION,
+  finished_at DOUBLE PRECISION,
+  run_time DOUBLE PRECISION NOT NULL,
+  results_ts_interval DOUBLE PRECISION NOT NULL,
+  config_json TEXT NOT NULL,
+  hq_version TEXT NOT NULL,
+  outcome TEXT
+);
+
+CREATE TABLE IF NOT EXISTS turret (
+  run_id BIGINT NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL,
+  canons INTEGER,
+  script TEXT,
+  uuid TEXT NOT NULL,
+  rampup DOUBLE PRECISION,
+  status TEXT NOT NULL,
+  updated_at DOUBLE PRECISION NOT NULL,
+  protocol TEXT,
+  capabilities TEXT,
+  results_sent BIGINT,
+  results_stored BIGINT NOT NULL DEFAULT 0,
+  curve_key TEXT,
+  UNIQUE (run_id, uuid)
+);
+
+-- No foreign key on the result tables: a key check per row would cost COPY its speed; the HQ
+-- writes the run row before any result.
+CREATE TABLE IF NOT EXISTS result (
+  run_id BIGINT NOT NULL,
+  id BIGINT GENERATED ALWAYS AS IDENTITY,
+  turret_name TEXT,
+  elapsed DOUBLE PRECISION NOT NULL,
+  epoch DOUBLE PRECISION NOT NULL,
+  scriptrun_time DOUBLE PRECISION NOT NULL,
+  error TEXT NOT NULL,
+  custom_timers TEXT NOT NULL,
+  turret_uuid TEXT,
+  seq BIGINT
+);
+CREATE INDEX IF NOT EXISTS result_run ON result (run_id, id);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+  run_id BIGINT NOT NULL,
+  id BIGINT GENERATED ALWAYS AS IDENTITY,
+  reason TEXT NOT NULL,
+  turret_name TEXT,
+  elapsed DOUBLE PRECISION NOT NULL,
+  epoch DOUBLE PRECISION NOT NULL,
+  scriptrun_time DOUBLE PRECISION NOT NULL,
+  error TEXT NOT NULL,
+  custom_timers TEXT NOT NULL,
+  turret_uuid TEXT,
+  seq BIGINT
+);
+CREATE INDEX IF NOT EXISTS quarantine_run ON quarantine (run_id, id);
+
+CREATE TABLE IF NOT EXISTS reject (
+  run_id BIGINT NOT NULL,
+  id BIGINT GENERATED ALWAYS AS IDENTITY,
+  received_at DOUBLE PRECISION NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  frame_size INTEGER NOT NULL,
+  frame BYTEA NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reject_run ON reject (run_id, id);

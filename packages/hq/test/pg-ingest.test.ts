@@ -1,0 +1,224 @@
+/**
+ * The ingest thread into a real PostgreSQL server (test/pg-server.ts): tables created if missing,
+ * one run row per run and every row keyed by it, counts that say what the database holds, a
+ * database that goes away mid-run (reported once, the rest counted as not stored), and one masked
+ * line for refused connections, wrong passwords and missing databases.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encodeProtobufBatch, encodeTurretMessage, type ResultMessage } from '@oct/protocol';
+import { IngestThread } from '../src/index.js';
+import { startRun } from '../src/run.js';
+import { HqError } from '../src/run-types.js';
+import { createDb, pgQuery, pgSkip, startPg, type PgServer } from './pg-server.js';
+import { freePort, tempProject } from './helpers.js';
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+const result = (i: number): ResultMessage => ({
+  elapsed: i / 10,
+  epoch: 1_700_000_000 + i,
+  scriptrun_time: 0.01,
+  error: i % 5 === 0 ? 'boom\ttab\\back\nline' : '',
+  custom_timers: { t: 0.001 * i },
+});
+const batchOf = (n: number, from = 0): [ResultMessage, ...ResultMessage[]] => [
+  { ...result(from), seq: from },
+  ...Array.from({ length: n - 1 }, (_, i) => ({ ...result(from + i + 1), seq: from + i + 1 })),
+];
+const announce = (name: string, uuid: string): Uint8Array =>
+  encodeTurretMessage({ status: 'ready', uuid, turret: name, canons: 2, rampup: 0, script: 's.js' });
+const RUN = { project: 'p', run_time: 1, results_ts_interval: 1, config_json: '{}', hq_version: 'test' };
+
+void describe('results in PostgreSQL', pgSkip(), () => {
+  let server: PgServer;
+  before(async () => {
+    server = await startPg();
+    await createDb(server, 'oct');
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  void it('creates the tables, keys every row by its run, and counts exactly what the database holds', async () => {
+    const runs: string[] = [];
+    for (const runId of ['run-one', 'run-two']) {
+      const ingest = await IngestThread.start({
+        dbPath: server.uri('oct'),
+        runId,
+        insertLimit: 50,
+        run: RUN,
+      });
+      ingest.push(announce('alpha', 'a'));
+      for (let i = 0; i < 300; i++) ingest.push(bytes(JSON.stringify(result(i)))); // legacy: unattributed
+      ingest.push(bytes('{ not json'));
+      ingest.push(encodeTurretMessage({ turret_name: 'alpha', uuid: 'a', results: batchOf(120) }));
+      ingest.push(encodeProtobufBatch({ turret_name: 'alpha', uuid: 'a', results: batchOf(80, 120) }));
+      ingest.push(encodeTurretMessage({ turret_name: 'ghost', uuid: 'g', results: batchOf(7) })); // unannounced
+      ingest.saveTurret({
+        name: 'alpha',
+        canons: 2,
+        script: 's.js',
+        uuid: 'a',
+        rampup: 0,
+        status: 'ready',
+        updated_at: 1,
+        protocol: '1.0',
+        capabilities: ['batch'],
+        results_sent: null,
+        results_stored: 200,
+      });
+      ingest.updateRun({ started_at: 10, outcome: 'completed' });
+      assert.equal(await ingest.close(), 1, 'one reject, counted in the database');
+      assert.equal(ingest.counts.stored, 500);
+      assert.equal(ingest.counts.quarantined, 7);
+      assert.equal(ingest.counts.notStored, 0);
+      assert.equal(ingest.storedByUuid.get('a'), 200);
+      runs.push(runId);
+    }
+    const [run] = await pgQuery<{ id: string; started_at: number; outcome: string }>(
+      server,
+      'oct',
+      "SELECT id, started_at, outcome FROM run WHERE run_uuid = 'run-two'",
+    );
+    assert.equal(run!.started_at, 10);
+    assert.equal(run!.outcome, 'completed');
+    const count = async (table: string, runId: string): Promise<number> =>
+      Number(
+        (
+          await pgQuery<{ n: string }>(
+            server,
+            'oct',
+            `SELECT count(*) AS n FROM ${table} JOIN run ON run.id = ${table}.run_id WHERE run.run_uuid = $1`,
+            [runId],
+          )
+        )[0]!.n,
+      );
+    for (const runId of runs) {
+      assert.equal(await count('result', runId), 500);
+      assert.equal(await count('quarantine', runId), 7);
+      assert.equal(await count('reject', runId), 1);
+      assert.equal(await count('turret', runId), 1);
+    }
+    // Texts with tabs, backslashes and line breaks come back as sent (COPY's escapes); order is kept.
+    const rows = await pgQuery<{ error: string; turret_uuid: string | null; seq: string | null }>(
+      server,
+      'oct',
+      'SELECT error, turret_uuid, seq FROM result WHERE run_id = $1 ORDER BY id',
+      [run!.id],
+    );
+    assert.equal(rows[0]!.error, 'boom\ttab\\back\nline');
+    assert.equal(rows[0]!.turret_uuid, null);
+    assert.equal(rows[300]!.turret_uuid, 'a');
+    assert.deepEqual(
+      rows.slice(300).map((r) => Number(r.seq)),
+      Array.from({ length: 200 }, (_, i) => i),
+    );
+  });
+
+  void it('when the database goes away mid-run: one masked line, nothing more stored, every result received counted', async () => {
+    await createDb(server, 'goes_away');
+    const failures: string[] = [];
+    const died: string[] = [];
+    const warnings: string[] = [];
+    const ingest = await IngestThread.start({
+      dbPath: server.uri('goes_away'),
+      insertLimit: 10,
+      run: RUN,
+      onStoreFailed: (m) => failures.push(m),
+      onFailed: (m) => died.push(m),
+      onWarning: (m) => warnings.push(m),
+    });
+    ingest.push(announce('alpha', 'u'));
+    ingest.push(encodeTurretMessage({ turret_name: 'alpha', uuid: 'u', results: batchOf(40) }));
+    await ingest.flushed();
+    assert.equal(ingest.counts.stored, 40);
+    // The server ends the HQ's connection (as a restart or a failover would).
+    await pgQuery(
+      server,
+      'goes_away',
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'goes_away' AND pid <> pg_backend_pid()",
+    );
+    ingest.push(encodeTurretMessage({ turret_name: 'alpha', uuid: 'u', results: batchOf(30, 40) }));
+    ingest.push(bytes(JSON.stringify({ ...result(99), turret_name: 'alpha', uuid: 'u' })));
+    await ingest.flushed();
+    assert.deepEqual(died, [], 'the ingest thread goes on counting');
+    assert.equal(failures.length, 1, 'said once');
+    assert.match(
+      failures[0]!,
+      /^storing results in postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/goes_away failed: .+$/,
+    );
+    assert.ok(!failures[0]!.includes('\n'));
+    assert.equal(ingest.counts.stored, 40);
+    assert.equal(ingest.counts.notStored, 31);
+    assert.equal(ingest.received, 71);
+    assert.equal(ingest.notStoredByUuid.get('u'), 31);
+    await ingest.close();
+    for (const line of [...failures, ...warnings]) assert.ok(!line.includes(server.password), line);
+    const [n] = await pgQuery<{ n: string }>(server, 'goes_away', 'SELECT count(*) AS n FROM result');
+    assert.equal(Number(n!.n), 40, 'the counts say what the database holds');
+  });
+
+  void it('refused connections, wrong passwords and missing databases: one line each, password masked', async () => {
+    const port = await freePort();
+    const cases: [string, RegExp][] = [
+      [
+        `postgresql://oct:s3cret@127.0.0.1:${port}/oct`,
+        /cannot connect to postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/oct: .*ECONNREFUSED/,
+      ],
+      [
+        `postgresql://oct:wrong-pw@127.0.0.1:${server.port}/oct`,
+        /cannot connect to .*: password authentication failed for user "oct"$/,
+      ],
+      [server.uri('nope'), /cannot connect to .*\/nope: database "nope" does not exist$/],
+    ];
+    for (const [uri, expected] of cases) {
+      await assert.rejects(IngestThread.start({ dbPath: uri, insertLimit: 10 }), (e: Error) => {
+        assert.match(e.message, /^results_database\.db_uri: /);
+        assert.match(e.message, expected);
+        assert.ok(!e.message.includes('\n'), e.message);
+        for (const secret of ['s3cret', 'wrong-pw', server.password, encodeURIComponent(server.password)])
+          assert.ok(!e.message.includes(secret), e.message);
+        return true;
+      });
+    }
+  });
+
+  void it('a run whose database refuses the connection ends before it starts, naming config.json and the key', async () => {
+    const port = await freePort();
+    const project = tempProject({
+      results_database: { db_uri: `postgresql://oct:hunter2@127.0.0.1:${port}/oct`, insert_limit: 150 },
+      turrets: [{ name: 'placeholder', canons: 1, script: 'v_user.js' }],
+      run_time: 1,
+    });
+    try {
+      await assert.rejects(startRun({ projectDir: project.dir, ephemeralPorts: true }), (e: Error) => {
+        assert.ok(e instanceof HqError);
+        assert.match(
+          e.message,
+          /config\.json: results_database\.db_uri: cannot connect to postgresql:\/\/oct:\*\*\*@/,
+        );
+        assert.ok(!e.message.includes('hunter2'));
+        return true;
+      });
+      const bad = tempProject({
+        turrets: [{ name: 'placeholder', canons: 1, script: 'v_user.js' }],
+        run_time: 1,
+        results_database: { db_uri: 'postgresql://oct:hunter2@127.0.0.1:5432/', insert_limit: 150 },
+      });
+      try {
+        await assert.rejects(startRun({ projectDir: bad.dir, ephemeralPorts: true }), (e: Error) => {
+          assert.match(
+            e.message,
+            /config\.json: results_database\.db_uri "postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:5432\/": no database name/,
+          );
+          assert.ok(!e.message.includes('hunter2'));
+          return true;
+        });
+      } finally {
+        bad.cleanup();
+      }
+    } finally {
+      project.cleanup();
+    }
+  });
+});
