@@ -145,6 +145,12 @@ function problems(objects: Obj[], expected: Expected): string[] {
   const db = envOf(hq, 'OCT_RESULTS_DB_URI')?.valueFrom?.secretKeyRef;
   if (db?.name !== 'oct-results-db' || db?.key !== 'db_uri')
     out.push('HQ env OCT_RESULTS_DB_URI does not come from Secret oct-results-db, key db_uri');
+  const password = envOf(hq, 'PGPASSWORD')?.valueFrom?.secretKeyRef;
+  if (password?.name !== 'oct-results-db' || password?.key !== 'password')
+    out.push('HQ env PGPASSWORD does not come from Secret oct-results-db, key password');
+  for (const e of [...(hq.env ?? []), ...(turret.env ?? [])])
+    if (/PASSWORD|DB_URI|SECRET/.test(e.name) && e.value !== undefined)
+      out.push(`env ${e.name} has a literal value: it belongs in a Secret`);
 
   for (const job of [hqJob, turretJob]) {
     const pod = job.spec.template.spec;
@@ -297,6 +303,13 @@ describe('deploy/kubernetes', () => {
     broken(/security\.curve: the HQ mounts no Secret/, (o) => {
       const pod = job(o, 'oct-hq').spec.template.spec;
       pod.volumes = pod.volumes.filter((v: Obj) => v.secret?.secretName !== 'oct-hq-keys');
+    });
+    broken(
+      /PGPASSWORD does not come from Secret/,
+      (o) => (envOf(hq(o), 'PGPASSWORD')!.valueFrom.secretKeyRef.key = 'pw'),
+    );
+    broken(/env OCT_RESULTS_DB_URI has a literal value/, (o) => {
+      envOf(hq(o), 'OCT_RESULTS_DB_URI')!.value = 'postgresql://oct:pw@db/oct';
     });
     broken(
       /selects the turrets' pods too/,
