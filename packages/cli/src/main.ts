@@ -40,15 +40,20 @@ interface PackerModule {
 interface ReporterModule {
   writeReport(o: {
     dbPath: string;
+    run?: string;
     outDir: string;
     intervalSeconds?: number;
   }): Promise<{ htmlPath: string; summaryPath: string }>;
   /** The reporter's rebuild: reads the config's results_ts_interval itself. */
   rebuildReport(
     resultsDir: string,
-    options: { configPath?: string; dbFile?: string },
+    options: { configPath?: string; dbFile?: string; db?: string; run?: string },
   ): Promise<{ htmlPath: string; summaryPath: string }>;
-  resultsToCsv(dbPath: string, outPath: string, options?: { delimiter?: string }): Promise<{ rows: number }>;
+  resultsToCsv(
+    dbPath: string,
+    outPath: string,
+    options?: { delimiter?: string; run?: string },
+  ): Promise<{ rows: number }>;
 }
 
 /** Imports an optional part, turning its absence into one clear line. */
@@ -157,36 +162,55 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description(
       'rebuild report.html and summary.json from a results file (ours or one written by the original OCT)',
     )
-    .argument('<results_dir>', 'directory holding the results file; the report is written there')
+    .argument(
+      '<results_dir>',
+      'directory holding the results file; the report is written there (with --db: created if missing)',
+    )
     .argument('[config]', 'the project config.json (for results_ts_interval)')
     .option('-f, --results-file <file>', 'results file name in <results_dir>', 'results.sqlite')
-    .action(async (dir: string, config: string | undefined, opts: { resultsFile: string }) => {
-      const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
-      try {
-        const files = await reporter.rebuildReport(resolve(dir), {
-          configPath: config ? resolve(config) : undefined,
-          dbFile: opts.resultsFile,
-        });
-        io.out(`report:  ${files.htmlPath}`);
-        io.out(`summary: ${files.summaryPath}`);
-        setCode(EXIT.ok);
-      } catch (e) {
-        throw userError(e);
-      }
-    });
+    .option('--db <url>', 'read the run from PostgreSQL (postgresql://user:password@host:port/database)')
+    .option('--run <id>', 'with --db: the run (its id in the run table, or the run id `oct run` printed)')
+    .action(
+      async (
+        dir: string,
+        config: string | undefined,
+        opts: { resultsFile: string; db?: string; run?: string },
+      ) => {
+        const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
+        if (opts.db !== undefined && opts.run === undefined)
+          throw new CliError('oct rebuild-results: --db needs --run <id>', EXIT.usage);
+        try {
+          const files = await reporter.rebuildReport(resolve(dir), {
+            configPath: config ? resolve(config) : undefined,
+            dbFile: opts.resultsFile,
+            ...(opts.db !== undefined ? { db: opts.db, run: opts.run } : {}),
+          });
+          io.out(`report:  ${files.htmlPath}`);
+          io.out(`summary: ${files.summaryPath}`);
+          setCode(EXIT.ok);
+        } catch (e) {
+          throw userError(e);
+        }
+      },
+    );
 
   program
     .command('results-to-csv')
     .alias('to-csv')
     .description('export the result table of a results file as CSV')
-    .argument('<results_file>', 'results.sqlite')
+    .argument('<results_file>', 'results.sqlite, or a postgresql:// URL with --run')
     .argument('<out_csv>', 'CSV file to write')
     .option('-d, --delimiter <char>', 'field delimiter', ',')
-    .action(async (db: string, out: string, opts: { delimiter: string }) => {
+    .option('--run <id>', 'with a postgresql:// URL: the run (its id in the run table, or its run id)')
+    .action(async (db: string, out: string, opts: { delimiter: string; run?: string }) => {
       const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
+      const pgUrl = /^postgres(?:ql)?:\/\//i.test(db);
+      if (pgUrl && opts.run === undefined)
+        throw new CliError('oct results-to-csv: a postgresql:// URL needs --run <id>', EXIT.usage);
       try {
-        const { rows } = await reporter.resultsToCsv(resolve(db), resolve(out), {
+        const { rows } = await reporter.resultsToCsv(pgUrl ? db : resolve(db), resolve(out), {
           delimiter: opts.delimiter,
+          ...(opts.run !== undefined ? { run: opts.run } : {}),
         });
         io.out(`${rows} rows written to ${out}`);
         setCode(EXIT.ok);

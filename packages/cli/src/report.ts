@@ -38,6 +38,7 @@ export async function reportRun(summary: RunSummary, intervalSeconds: number): P
     const reporter = await import('@oct/reporter');
     const files = await reporter.writeReport({
       dbPath: summary.dbPath,
+      run: summary.runId, // PostgreSQL: the run among the database's runs
       outDir: summary.resultsDir,
       intervalSeconds,
       resultsNotStored: summary.notStored,

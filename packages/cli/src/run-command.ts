@@ -6,7 +6,9 @@
 import { resolve } from 'node:path';
 import {
   HqError,
+  isPgUri,
   loadProject,
+  maskUri,
   newResultsDir,
   startRun,
   type HqRun,
@@ -206,5 +208,9 @@ function printSummary(s: RunSummary, io: Io): void {
     io.out(
       `CURVE: ${s.curve.keys.length} authorised key(s) connected: ${s.curve.keys.map((k) => `${k.name} (${k.addresses.join(', ')})`).join(', ') || 'none'}`,
     );
-  io.out(`results: ${s.dbPath}`);
+  io.out(
+    isPgUri(s.dbPath)
+      ? `results: ${maskUri(s.dbPath)}, run ${s.runId} (oct rebuild-results <dir> --db <url> --run ${s.runId})`
+      : `results: ${s.dbPath}`,
+  );
 }

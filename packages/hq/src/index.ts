@@ -37,6 +37,8 @@ export {
   type TurretRun,
 } from './result-columns.js';
 export { timersJson } from './timers-json.js';
+export { PgStore } from './store/pg-store.js';
+export { isPgUri, maskUri } from './store/pg-uri.js';
 export { ResultsStore, schemaSql, REJECT_KEEP_BYTES, type TurretRow, type RunRow } from './store/store.js';
 export {
   TurretRegistry,

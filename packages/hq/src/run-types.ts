@@ -68,7 +68,10 @@ export interface RunSummary {
   /** One line saying why, e.g. `1 of 2 turrets joined within 60 s (min_turrets 2)`. */
   message: string;
   resultsDir: string;
+  /** The SQLite results file, or the postgresql:// URL (password included: print it masked). */
   dbPath: string;
+  /** The run's id (HqRun.runId); in PostgreSQL, the run row's run_uuid (`oct rebuild-results --run`). */
+  runId: string;
   /** Results stored: the rows of the `result` table. */
   transactions: number;
   errors: number;

@@ -639,6 +639,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       message: this.message,
       resultsDir: this.resultsDir,
       dbPath: this.dbPath,
+      runId: this.runId,
       transactions: c.stored,
       errors: c.errors,
       unattributed: c.unattributed,

@@ -1,5 +1,5 @@
 /** rebuildReport: the original OCT's `rebuild-results` (a results directory + optional project config). */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReportFiles, writeReport } from './report.js';
 import { ReportError } from './store.js';
@@ -12,6 +12,10 @@ export interface RebuildOptions {
   dbFile?: string;
   /** Overrides the config's interval. */
   intervalSeconds?: number;
+  /** Read the run from this PostgreSQL database (postgresql://...) instead; `resultsDir` receives the report. */
+  db?: string;
+  /** With `db`: the run (its id in the run table, or its run_uuid). */
+  run?: string;
 }
 
 /** The results_ts_interval of a project config, or undefined when it does not set one. */
@@ -44,6 +48,18 @@ export function intervalFromConfig(configPath: string): number | undefined {
 
 /** Writes report.html and summary.json into `resultsDir` from the results file in it. */
 export async function rebuildReport(resultsDir: string, options: RebuildOptions = {}): Promise<ReportFiles> {
+  if (options.db !== undefined) {
+    const intervalSeconds =
+      options.intervalSeconds ??
+      (options.configPath !== undefined ? intervalFromConfig(options.configPath) : undefined);
+    mkdirSync(resultsDir, { recursive: true });
+    return writeReport({
+      dbPath: options.db,
+      run: options.run,
+      outDir: resultsDir,
+      ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
+    });
+  }
   if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) {
     throw new ReportError(`${resultsDir}: results directory not found`);
   }

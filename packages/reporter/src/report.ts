@@ -4,12 +4,15 @@ import { basename, join } from 'node:path';
 import { CLOCK_TOLERANCE_SECONDS, clockWindow, scanResults } from './aggregate.js';
 import { renderHtml } from './html.js';
 import { buildModel, type RunSummary } from './model.js';
+import { copyPgRun, isPgUri, maskUri } from './pg-run.js';
 import { openResultsFile, readQuarantine, readRejects, readRun, readTurrets, ReportError } from './store.js';
 
 /** Options of writeReport. */
 export interface ReportOptions {
-  /** The results SQLite file (OCT's original format or ours). */
+  /** The results SQLite file (OCT's original format or ours), or a postgresql:// URL with `run`. */
   dbPath: string;
+  /** With a PostgreSQL dbPath: the run to report (its id in the run table, or its run_uuid). */
+  run?: string;
   /** Directory where report.html and summary.json are written. */
   outDir: string;
   /** Time-series interval in seconds; default: the run's results_ts_interval, else 1. */
@@ -75,6 +78,19 @@ function writeAllOrNone(files: [path: string, text: string][]): void {
  * results) and writes outDir/report.html and outDir/summary.json.
  */
 export async function writeReport(options: ReportOptions): Promise<ReportFiles> {
+  if (!isPgUri(options.dbPath)) return writeReportFrom(options, basename(options.dbPath));
+  if (options.run === undefined)
+    throw new ReportError(`${maskUri(options.dbPath)}: which run? Name it (oct: --run <id>)`);
+  const copy = await copyPgRun(options.dbPath, options.run);
+  try {
+    return await writeReportFrom({ ...options, dbPath: copy.dbPath }, copy.name);
+  } finally {
+    copy.remove();
+  }
+}
+
+/** writeReport from a SQLite file; `resultsFile` is what summary.json calls it. */
+async function writeReportFrom(options: ReportOptions, resultsFile: string): Promise<ReportFiles> {
   const { dbPath, outDir } = options;
   if (
     options.intervalSeconds !== undefined &&
@@ -107,7 +123,7 @@ export async function writeReport(options: ReportOptions): Promise<ReportFiles> 
       turrets: readTurrets(file),
       rejects: readRejects(file),
       quarantined: readQuarantine(file),
-      resultsFile: basename(dbPath),
+      resultsFile,
       layout: file.layout,
       generator: generatorName(),
     });
