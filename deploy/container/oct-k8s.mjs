@@ -46,7 +46,8 @@ function envPort(name) {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) refuse(`${name}=${raw} is not a TCP port (1-65535)`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    refuse(`${name}=${raw} is not a TCP port (1-65535)`);
   return port;
 }
 
@@ -78,7 +79,9 @@ const readJson = (path) => {
 function stageProject(src, project) {
   const files = mountedFiles(src);
   if (files.length === 0)
-    refuse(`${src}: no project files (make the ConfigMap: docs/kubernetes.adoc, "Make the ConfigMaps and Secrets")`);
+    refuse(
+      `${src}: no project files (make the ConfigMap: docs/kubernetes.adoc, "Make the ConfigMaps and Secrets")`,
+    );
   rmSync(project, { recursive: true, force: true });
   mkdirSync(project, { recursive: true });
   for (const f of files) {
@@ -96,10 +99,14 @@ function stageProject(src, project) {
 function stageKeys(src, keysDir) {
   const files = mountedFiles(src);
   if (!files.includes('hq.key_secret'))
-    refuse(`security.curve is true but ${src} holds no hq.key_secret (make the Secret oct-hq-keys: docs/kubernetes.adoc)`);
+    refuse(
+      `security.curve is true but ${src} holds no hq.key_secret (make the Secret oct-hq-keys: docs/kubernetes.adoc)`,
+    );
   const stray = files.filter((f) => f.endsWith('.key_secret') && f !== 'hq.key_secret');
   if (stray.length > 0)
-    refuse(`${src}: ${stray.join(', ')}: a turret's secret key does not belong on the HQ; give the Secret only hq.key, hq.key_secret and turrets/<name>.key files`);
+    refuse(
+      `${src}: ${stray.join(', ')}: a turret's secret key does not belong on the HQ; give the Secret only hq.key, hq.key_secret and turrets/<name>.key files`,
+    );
   rmSync(keysDir, { recursive: true, force: true });
   mkdirSync(join(keysDir, 'turrets'), { recursive: true, mode: 0o700 });
   chmodSync(keysDir, 0o700);
@@ -136,16 +143,21 @@ function hq(args) {
     const expected = envPort(name);
     const actual = config[key] ?? dflt;
     if (expected !== null && actual !== expected)
-      refuse(`config.json ${key} is ${actual} but the pod and its Service use ${expected} (${name}): make them agree`);
+      refuse(
+        `config.json ${key} is ${actual} but the pod and its Service use ${expected} (${name}): make them agree`,
+      );
   }
   const bind = env.OCT_HQ_BIND || '0.0.0.0';
   if (config.hq_address !== bind) {
-    say(`binding ${bind} instead of config.json hq_address ${JSON.stringify(config.hq_address ?? '127.0.0.1')} (OCT_HQ_BIND); turrets reach the HQ through its Service`);
+    say(
+      `binding ${bind} instead of config.json hq_address ${JSON.stringify(config.hq_address ?? '127.0.0.1')} (OCT_HQ_BIND); turrets reach the HQ through its Service`,
+    );
     config.hq_address = bind;
   }
   if (env.OCT_MIN_TURRETS) {
     const n = Number(env.OCT_MIN_TURRETS);
-    if (!Number.isInteger(n) || n < 1) refuse(`OCT_MIN_TURRETS=${env.OCT_MIN_TURRETS} is not an integer >= 1`);
+    if (!Number.isInteger(n) || n < 1)
+      refuse(`OCT_MIN_TURRETS=${env.OCT_MIN_TURRETS} is not an integer >= 1`);
     config.min_turrets = n;
   }
   if (env.OCT_RESULTS_DB_URI) {
@@ -169,7 +181,9 @@ function hq(args) {
 function hold(results, code) {
   const seconds = Number(env.OCT_HOLD_SECONDS || '0');
   if (!(seconds > 0)) process.exit(code);
-  say(`oct run exited ${code}; results in ${results} for ${seconds} s: kubectl cp <namespace>/<this pod>:${results} ./results (SIGTERM ends the wait)`);
+  say(
+    `oct run exited ${code}; results in ${results} for ${seconds} s: kubectl cp <namespace>/<this pod>:${results} ./results (SIGTERM ends the wait)`,
+  );
   const timer = setTimeout(() => process.exit(code), seconds * 1000);
   for (const sig of ['SIGTERM', 'SIGINT'])
     process.on(sig, () => {
@@ -201,7 +215,8 @@ function turret(args) {
   if (rc !== null) config.hq_rc = rc;
   if (typeof config.curve_secret_key === 'string') {
     const secret = resolve(join(work, 'package'), config.curve_secret_key);
-    if (!existsSync(secret)) refuse(`${chosen[0]}: turret.json names ${config.curve_secret_key}, not in the package`);
+    if (!existsSync(secret))
+      refuse(`${chosen[0]}: turret.json names ${config.curve_secret_key}, not in the package`);
     chmodSync(secret, 0o600); // tar may have applied the umask; the turret refuses a loose secret
   }
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
@@ -234,7 +249,9 @@ try {
   if (role === 'hq') hq(rest);
   else if (role === 'turret') turret(rest);
   else if (role === undefined || role === 'help' || role === '--help') {
-    console.log('usage: oct-k8s hq [oct run options] | oct-k8s turret [oct-turret start options] | <any command>');
+    console.log(
+      'usage: oct-k8s hq [oct run options] | oct-k8s turret [oct-turret start options] | <any command>',
+    );
   } else {
     // Anything else runs as given (`oct keys ...`, `sh`), as with a plain image.
     run([role, ...rest], (code) => process.exit(code));
