@@ -54,6 +54,8 @@ export const DEFAULT_HQ_TIMEOUT_S = 30;
  * outbox in front of it holds the rest and pauses the canons, so this only needs to keep the pipe full.
  */
 const SEND_HWM = 100;
+/** After a failed handshake, a socket connects again this much later (libzmq would not, spec 11.5). */
+const RECONNECT_MS = 1000;
 /** How long pending frames may take to leave at exit (kill must exit within 2 s, spec 4.4). */
 const EXIT_FLUSH_MS = 800;
 
@@ -122,6 +124,8 @@ class TurretImpl implements Turret {
   private readyTimer: NodeJS.Timeout | undefined;
   private resolveStopped!: (code: number) => void;
   private readonly loggedOnce = new Set<string>();
+  /** Sockets waiting to connect again after a failed handshake (reconnectSoon). */
+  private readonly reconnecting = new Map<Subscriber | Push, NodeJS.Timeout>();
 
   constructor(
     private readonly config: ResolvedTurretConfig,
@@ -138,7 +142,10 @@ class TurretImpl implements Turret {
       : {};
     this.sub = new Subscriber({ linger: 0, ...curve });
     this.push = new Push({ sendHighWaterMark: SEND_HWM, linger: EXIT_FLUSH_MS, ...curve });
-    for (const socket of [this.sub, this.push]) void this.watchHandshakes(socket, options.curve != null);
+    const host = config.hq_address.includes(':') ? `[${config.hq_address}]` : config.hq_address;
+    const endpoints = { sub: `tcp://${host}:${config.hq_publisher}`, push: `tcp://${host}:${config.hq_rc}` };
+    void this.watchHandshakes(this.sub, options.curve != null, endpoints.sub);
+    void this.watchHandshakes(this.push, options.curve != null, endpoints.push);
     const timeout = config.hq_timeout;
     this.hqTimeoutMs = (typeof timeout === 'number' && timeout >= 0 ? timeout : DEFAULT_HQ_TIMEOUT_S) * 1000;
     this.stopped = new Promise((r) => (this.resolveStopped = r));
@@ -159,11 +166,10 @@ class TurretImpl implements Turret {
         fatal: (reason) => this.abort(reason),
       },
     );
-    const host = config.hq_address.includes(':') ? `[${config.hq_address}]` : config.hq_address;
     try {
-      this.sub.connect(`tcp://${host}:${config.hq_publisher}`);
+      this.sub.connect(endpoints.sub);
       this.sub.subscribe(''); // broadcasts and direct orders alike (spec 2.2); the topic is checked below
-      this.push.connect(`tcp://${host}:${config.hq_rc}`);
+      this.push.connect(endpoints.push);
     } catch (e) {
       this.sub.close();
       this.push.close();
@@ -177,9 +183,11 @@ class TurretImpl implements Turret {
 
   /**
    * Says once per socket and kind why a handshake with the HQ failed (spec 11.5): a CURVE turret
-   * facing an HQ with another key or none, or a plain one facing a CURVE HQ. ZeroMQ keeps retrying.
+   * facing an HQ with another key or none, or a plain one facing a CURVE HQ; and keeps trying.
+   * libzmq itself gives up on an endpoint after a mechanism mismatch or a ZAP refusal, so the socket
+   * is disconnected and connected again a second later (an HQ fixed or replaced is then joined).
    */
-  private async watchHandshakes(socket: Subscriber | Push, curve: boolean): Promise<void> {
+  private async watchHandshakes(socket: Subscriber | Push, curve: boolean, endpoint: string): Promise<void> {
     const which = socket === this.sub ? 'SUB (commands)' : 'PUSH (results)';
     const curveWhy = 'the HQ does not hold the secret key matching curve_server_key, or does not speak CURVE';
     // An HQ that cannot open a CURVE hello (another key) drops the connection without a word: only
@@ -207,10 +215,28 @@ class TurretImpl implements Turret {
           `handshake:${which}:${event.type}`,
           `handshake with the HQ on ${which} failed (${code}): ${why}; retrying`,
         );
+        this.reconnectSoon(socket, endpoint);
       }
     } catch {
       // the socket closed
     }
+  }
+
+  /** Connects `socket` to `endpoint` afresh in a second, once however many failures come meanwhile. */
+  private reconnectSoon(socket: Subscriber | Push, endpoint: string): void {
+    if (this.reconnecting.has(socket)) return;
+    const timer = setTimeout(() => {
+      this.reconnecting.delete(socket);
+      if (socket.closed || this.finished) return;
+      try {
+        socket.disconnect(endpoint);
+      } catch {
+        // not connected any more
+      }
+      socket.connect(endpoint);
+    }, RECONNECT_MS);
+    timer.unref();
+    this.reconnecting.set(socket, timer);
   }
 
   private async boot(): Promise<void> {

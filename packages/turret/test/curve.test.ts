@@ -76,6 +76,27 @@ for (const rogue of ['another key', 'plain'] as const) {
   });
 }
 
+void it('keeps trying after a plain HQ refused it, and joins the right HQ that takes over its ports (spec 11.5)', async () => {
+  const plain = await Harness.create();
+  const ports = { pub: plain.pubPort, pull: plain.pullPort };
+  const cfg = plain.writeConfig(
+    tmp.dir,
+    { name: 't1', canons: 2, script: `${FIXTURES}/quick.js`, ...keys },
+    'takeover.json',
+  );
+  const turret = spawnTurret(['start', '--config', cfg]);
+  cleanups.push(() => turret.stop());
+  // libzmq gives up on an endpoint after a mechanism mismatch: the turret must connect again itself.
+  const deadline = Date.now() + 20_000;
+  while (!turret.stderr().includes('handshake with the HQ') && Date.now() < deadline) await sleep(100);
+  assert.match(turret.stderr(), /handshake with the HQ on .* failed/);
+  plain.close();
+  const h = await Harness.create(ports, { secretKey: hq.secretKey });
+  cleanups.push(() => h.close());
+  const ready = await h.ready('t1');
+  assert.equal(ready.turret, 't1');
+});
+
 void it('refuses a secret key file others can read, in one line naming the file (spec 11.3)', async () => {
   const loose = tempDir();
   cleanups.push(loose.cleanup);
