@@ -17,6 +17,8 @@ import { isPgUri, maskUri } from './store/pg-uri.js';
 import { ResultsStore } from './store/store.js';
 
 const setup = workerData as IngestThreadSetup;
+/** PostgreSQL: packs of results whose COPY may run while the next is encoded (bench/hq/pg-ingest.ts). */
+const PACKS_IN_FLIGHT = 3;
 const port = parentPort!;
 const post = (m: FromIngest): void => port.postMessage(m);
 const warn = (what: string, e: unknown): void =>
@@ -209,8 +211,16 @@ function serve(store: ResultsStore | PgStore): void {
     }
   }
 
+  /** Packs whose COPY may still run (PostgreSQL). */
+  const window: Promise<void>[] = [];
+
   /** handle() for PostgreSQL: every store call of a message settles before the next step. */
   async function handleAsync(m: ToIngest, pg: PgStore): Promise<void> {
+    // Anything but a pack waits until every pack before it is stored (statuses are judged on counts).
+    if (m.t !== 'rows' && window.length > 0) {
+      await Promise.all(window);
+      window.length = 0;
+    }
     switch (m.t) {
       case 'frames': {
         const now = performance.now();
@@ -225,11 +235,15 @@ function serve(store: ResultsStore | PgStore): void {
         afterFrames(m.at);
         return;
       }
-      case 'rows':
+      case 'rows': {
+        // Packs only add rows: the next may be encoded while the database copies this one (one
+        // connection: COPYs run in order). Each is done, for back-pressure, once it is stored.
         ingest.storePacked(m.rows);
-        await ingest.settle();
-        done(m.at);
+        const at = m.at;
+        window.push(ingest.settledSoFar().then(() => done(at)));
+        if (window.length >= PACKS_IN_FLIGHT) await window.shift();
         return;
+      }
       case 'flush':
         ingest.flush();
         await ingest.settle();

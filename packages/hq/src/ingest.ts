@@ -147,6 +147,14 @@ export class Ingest {
     }
   }
 
+  /**
+   * Resolves once the store calls made so far (not later ones) have settled and their rows are
+   * counted; unlike settle(), lets the caller start more meanwhile. Never rejects.
+   */
+  settledSoFar(): Promise<unknown> {
+    return this.work ?? Promise.resolve();
+  }
+
   /** Tracks an asynchronous store call; `then` counts its outcome (and must not throw). */
   private track(call: Promise<void>, then: (error: unknown) => void): void {
     const counted = call.then(

@@ -11,7 +11,8 @@ import { IngestThread } from '../src/index.js';
 import { startRun } from '../src/run.js';
 import { HqError } from '../src/run-types.js';
 import { createDb, pgQuery, pgSkip, startPg, type PgServer } from './pg-server.js';
-import { freePort, tempProject } from './helpers.js';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, killAll, spawnTurret, tempProject, waitFor } from './helpers.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const result = (i: number): ResultMessage => ({
@@ -156,6 +157,51 @@ void describe('results in PostgreSQL', pgSkip(), () => {
     for (const line of [...failures, ...warnings]) assert.ok(!line.includes(server.password), line);
     const [n] = await pgQuery<{ n: string }>(server, 'goes_away', 'SELECT count(*) AS n FROM result');
     assert.equal(Number(n!.n), 40, 'the counts say what the database holds');
+  });
+
+  void it('a run whose database goes away mid-run stops its turrets (store_failed) and counts every result received', async () => {
+    await createDb(server, 'mid_run');
+    const project = tempProject({
+      turrets: [{ name: 'placeholder', canons: 1, script: 'v_user.js' }],
+      run_time: 60,
+      min_turrets: 1,
+      results_database: { db_uri: server.uri('mid_run'), insert_limit: 150 },
+    });
+    const children: ChildProcess[] = [];
+    try {
+      const run = await startRun({ projectDir: project.dir, ephemeralPorts: true, maxDrainMs: 30_000 });
+      const logs: string[] = [];
+      run.on('log', (line: string) => logs.push(line));
+      let transactions = 0;
+      run.on('progress', (p) => (transactions = p.transactions));
+      children.push(spawnTurret('modern', project.dir, { name: 'alpha', canons: 2 }, run));
+      await waitFor(() => transactions > 200, 60_000, 'results stored in PostgreSQL');
+      await pgQuery(
+        server,
+        'mid_run',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'mid_run' AND pid <> pg_backend_pid()",
+      );
+      const summary = await run.done; // long before run_time's 60 s: the turrets were stopped
+      assert.equal(summary.outcome, 'store_failed', summary.message);
+      assert.equal(summary.exitCode, 5);
+      assert.match(
+        summary.message,
+        /storing results in postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/mid_run failed: /,
+      );
+      assert.ok(summary.notStored > 0, 'results kept coming after the database went away, counted');
+      for (const line of [summary.message, ...logs]) assert.ok(!line.includes(server.password), line);
+      const [n] = await pgQuery<{ n: string }>(server, 'mid_run', 'SELECT count(*) AS n FROM result');
+      assert.equal(Number(n!.n), summary.transactions, 'the summary says what the database holds');
+      const alpha = summary.turrets.find((t) => t.name === 'alpha')!;
+      assert.equal(
+        alpha.resultsSent,
+        alpha.resultsStored + summary.notStored,
+        'nothing received is lost uncounted',
+      );
+    } finally {
+      killAll(children);
+      project.cleanup();
+    }
   });
 
   void it('refused connections, wrong passwords and missing databases: one line each, password masked', async () => {

@@ -111,13 +111,21 @@ export class PgStore {
     }
   }
 
-  /** Runs `f`, turning its error into one masked line. */
-  private async guarded<T>(f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      throw new Error(maskSecrets(pgMessage(e), this.uri));
-    }
+  /** The last call queued: calls run one after the other (pg 8 deprecates queueing its queries). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs `f` after every call before it, turning its error into one masked line. */
+  private guarded<T>(f: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      try {
+        return await f();
+      } catch (e) {
+        throw new Error(maskSecrets(pgMessage(e), this.uri));
+      }
+    };
+    const call = this.tail.then(run, run);
+    this.tail = call.catch(() => undefined);
+    return call;
   }
 
   private async copy(sql: string, text: string): Promise<void> {
@@ -128,7 +136,10 @@ export class PgStore {
     });
   }
 
-  /** Stores a pack in one COPY (one transaction: all its rows or none). */
+  /**
+   * Stores a pack in one COPY (one transaction: all its rows or none). The text is made at once, so
+   * the next pack is encoded while an earlier COPY runs.
+   */
   insertPacked(pack: PackedResults): Promise<void> {
     if (packedLength(pack) === 0) return Promise.resolve();
     const prefix = `${this.runId}\t`;
@@ -229,6 +240,7 @@ export class PgStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.tail;
     await this.client.end();
   }
 }
