@@ -1,10 +1,11 @@
 /**
  * HQ ingest into PostgreSQL (results_database.db_uri postgresql://...): JSON result batches from
- * sender processes over real ZeroMQ sockets, through the HQ's ingest path (pumpFrames -> IngestThread
- * -> PgStore, COPY per pack), zero loss; then the bare COPY ceiling for the same rows in the same run:
- * the rows read back as COPY text and copied again, in packs of the same size, into a fresh database
- * (no decoding, no encoding). The server is the tests' (packages/hq/test/pg-server.ts: Debian's
- * postgresql, on 127.0.0.1, fsync off), sharing the machine's cores with the HQ and the senders.
+ * sender processes over real ZeroMQ sockets, through the HQ's ingest path (pumpFrames ->
+ * IngestThread -> PgStore, a binary COPY per pack), zero loss; then the bare COPY ceiling for the
+ * same rows in the same run: the rows read back in COPY's binary format and copied again, in packs
+ * of the same size, into a fresh database (no decoding, no encoding). The server is the tests'
+ * (packages/hq/test/pg-server.ts: Debian's postgresql, on 127.0.0.1, fsync off), sharing the
+ * machine's cores with the HQ and the senders.
  * Usage: node --import tsx bench/hq/pg-ingest.ts [--results N] [--senders N] [--repeat N] [--backlog]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,6 +47,30 @@ async function connect(server: PgServer, db: string): Promise<pg.Client> {
 }
 
 let runs = 0;
+
+/** Splits COPY binary output into COPY binary inputs of `per` rows each (header, tuples, trailer). */
+function splitBinary(data: Buffer, per: number): { packs: Buffer[]; rows: number } {
+  const headerEnd = 19 + data.readInt32BE(15); // signature 11, flags 4, extension length 4 (+ extension)
+  const header = data.subarray(0, headerEnd);
+  const trailer = Buffer.from([0xff, 0xff]);
+  const packs: Buffer[] = [];
+  let at = headerEnd;
+  let start = at;
+  let rows = 0;
+  for (let fields = data.readInt16BE(at); fields !== -1; fields = data.readInt16BE(at)) {
+    at += 2;
+    for (let f = 0; f < fields; f++) {
+      const length = data.readInt32BE(at);
+      at += 4 + Math.max(0, length);
+    }
+    if (++rows % per === 0) {
+      packs.push(Buffer.concat([header, data.subarray(start, at), trailer]));
+      start = at;
+    }
+  }
+  if (at > start) packs.push(Buffer.concat([header, data.subarray(start, at), trailer]));
+  return { packs, rows };
+}
 
 interface Figure {
   results: number;
@@ -103,25 +128,23 @@ async function ingestRun(server: PgServer): Promise<Figure> {
   pull.close();
   const stored = ingest.counts.stored;
 
-  // The ceiling: the same rows as COPY text, copied again in packs of COPY_ROWS into a fresh database.
+  // The ceiling: the same rows in COPY's binary format, as read back, copied again in packs of
+  // COPY_ROWS into a fresh database.
   const source = await connect(server, db);
-  let text = '';
+  let data: Buffer;
   try {
     const stream = source.query(
       copyTo(
-        `COPY (SELECT run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq FROM result ORDER BY id) TO STDOUT`,
+        `COPY (SELECT run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq FROM result ORDER BY id) TO STDOUT (FORMAT binary)`,
       ),
     );
     const parts: Buffer[] = [];
     for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
-    text = Buffer.concat(parts).toString('utf8');
+    data = Buffer.concat(parts);
   } finally {
     await source.end();
   }
-  const lines = text.split('\n').filter((l) => l !== '');
-  const packs: string[] = [];
-  for (let i = 0; i < lines.length; i += COPY_ROWS)
-    packs.push(`${lines.slice(i, i + COPY_ROWS).join('\n')}\n`);
+  const { packs, rows } = splitBinary(data, COPY_ROWS);
   const ceilDb = `ceiling_${runs}`;
   await createDb(server, ceilDb);
   const tables = await PgStore.open(server.uri(ceilDb), 'ceiling', null); // the same schema, indexes included
@@ -132,7 +155,7 @@ async function ingestRun(server: PgServer): Promise<Figure> {
     for (const pack of packs) {
       const stream = target.query(
         copyFrom(
-          'COPY result (run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) FROM STDIN',
+          'COPY result (run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) FROM STDIN (FORMAT binary)',
         ),
       );
       stream.end(pack);
@@ -141,7 +164,7 @@ async function ingestRun(server: PgServer): Promise<Figure> {
   } finally {
     await target.end();
   }
-  const ceiling = lines.length / ((performance.now() - t) / 1000);
+  const ceiling = rows / ((performance.now() - t) / 1000);
   return { results: expected, stored, perSecond: stored / seconds, ceiling };
 }
 

@@ -19,7 +19,7 @@ const result = (i: number): ResultMessage => ({
   elapsed: i / 10,
   epoch: 1_700_000_000 + i,
   scriptrun_time: 0.01,
-  error: i % 5 === 0 ? 'boom\ttab\\back\nline' : '',
+  error: i % 5 === 0 ? 'boom\ttab\\back\nline' : i === 7 ? 'naïve ü\0end' : '',
   custom_timers: { t: 0.001 * i },
 });
 const batchOf = (n: number, from = 0): [ResultMessage, ...ResultMessage[]] => [
@@ -108,6 +108,7 @@ void describe('results in PostgreSQL', pgSkip(), () => {
       [run!.id],
     );
     assert.equal(rows[0]!.error, 'boom\ttab\\back\nline');
+    assert.equal(rows[7]!.error, 'naïve ü\\0end', 'UTF-8 kept; NUL, which PostgreSQL text cannot hold, as \\0');
     assert.equal(rows[0]!.turret_uuid, null);
     assert.equal(rows[300]!.turret_uuid, 'a');
     assert.deepEqual(

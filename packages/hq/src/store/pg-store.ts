@@ -1,55 +1,17 @@
 /**
  * The results store in PostgreSQL (`results_database.db_uri: postgresql://...`): the tables of
- * schema-pg.sql, one `run` row per run and every other row keyed by it. Results go in with COPY (text
- * format), one COPY per pack: each COPY is its own transaction, so a pack is stored whole or not at
+ * schema-pg.sql, one `run` row per run and every other row keyed by it. Results go in with COPY (binary
+ * format, pg-copy.ts), one COPY per pack: each COPY is its own transaction, so a pack is stored whole or not at
  * all. Every method returns a promise; the ingest thread awaits each before taking the next message
  * (order, accounting and back-pressure as with SQLite). Messages never show the password.
  */
 import { once } from 'node:events';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { NUMS, packedLength, type PackedResults } from '../result-columns.js';
+import { packedLength, type PackedResults } from '../result-columns.js';
+import { copyBinary } from './pg-copy.js';
 import { maskSecrets, maskUri } from './pg-uri.js';
 import { REJECT_KEEP_BYTES, REJECT_REASON_CHARS, schemaSql, type RunRow, type TurretRow } from './store.js';
-
-/** A COPY text field: `\N` for null, backslash, tab and line breaks escaped (COPY's text format). */
-const field = (s: string | null): string =>
-  s === null ? '\\N' : /[\\\t\n\r\0]/.test(s) ? s.replace(/[\\\t\n\r\0]/g, escapeChar) : s;
-/** NUL, which PostgreSQL text cannot hold, is kept as the two characters `\0`. */
-const ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\0': '\\\\0',
-};
-const escapeChar = (c: string): string => ESCAPES[c]!;
-
-/**
- * COPY text of a pack's rows, each prefixed with `prefix` (run_id, and the reason for quarantine).
- * Columns: turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq.
- */
-export function copyText(pack: PackedResults, prefix: (turretIndex: number) => string): string {
-  const { nums, ends, text } = pack;
-  const parts: string[] = [];
-  let i = 0;
-  let at = 0;
-  for (let t = 0; t < pack.turrets.length; t++) {
-    const [name, uuid, end] = pack.turrets[t]!;
-    const head = `${prefix(t)}${field(name)}\t${field(uuid)}\t`;
-    for (; i < end; i++) {
-      const n = i * NUMS;
-      const seq = nums[n + 3]!;
-      const errorEnd = ends[i * 2]!;
-      const timersEnd = ends[i * 2 + 1]!;
-      parts.push(
-        `${head}${nums[n]}\t${nums[n + 1]}\t${nums[n + 2]}\t${field(text.slice(at, errorEnd))}\t${field(text.slice(errorEnd, timersEnd))}\t${Number.isNaN(seq) ? '\\N' : seq}\n`,
-      );
-      at = timersEnd;
-    }
-  }
-  return parts.join('');
-}
 
 const RESULT_COLUMNS = 'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq';
 
@@ -77,12 +39,20 @@ export function pgMessage(e: unknown): string {
 export class PgStore {
   private closed = false;
 
+  /** The run_id field of every row, in COPY's binary format (length 8, then the bigint). */
+  private readonly runField: Uint8Array;
+
   private constructor(
     private readonly client: pg.Client,
     private readonly uri: string,
     /** The `run` row's id (what `oct rebuild-results --run` takes). */
     readonly runId: number,
-  ) {}
+  ) {
+    const field = new DataView(new ArrayBuffer(12));
+    field.setInt32(0, 8);
+    field.setBigInt64(4, BigInt(runId));
+    this.runField = new Uint8Array(field.buffer);
+  }
 
   /** Connects, creates the tables if missing and writes the run row. */
   static async open(uri: string, runUuid: string, run: RunRow | null): Promise<PgStore> {
@@ -128,24 +98,23 @@ export class PgStore {
     return call;
   }
 
-  private async copy(sql: string, text: string): Promise<void> {
+  private async copy(sql: string, data: Buffer): Promise<void> {
     await this.guarded(async () => {
       const stream = this.client.query(copyFrom(sql));
-      stream.end(text);
+      stream.end(data);
       await once(stream, 'finish');
     });
   }
 
   /**
-   * Stores a pack in one COPY (one transaction: all its rows or none). The text is made at once, so
+   * Stores a pack in one COPY (one transaction: all its rows or none). The data is made at once, so
    * the next pack is encoded while an earlier COPY runs.
    */
   insertPacked(pack: PackedResults): Promise<void> {
     if (packedLength(pack) === 0) return Promise.resolve();
-    const prefix = `${this.runId}\t`;
     return this.copy(
-      `COPY result (run_id, ${RESULT_COLUMNS}) FROM STDIN`,
-      copyText(pack, () => prefix),
+      `COPY result (run_id, ${RESULT_COLUMNS}) FROM STDIN (FORMAT binary)`,
+      copyBinary(pack, 1, (w) => w.raw(this.runField)),
     );
   }
 
@@ -153,8 +122,11 @@ export class PgStore {
   quarantinePacked(pack: PackedResults, reasons: readonly string[]): Promise<void> {
     if (packedLength(pack) === 0) return Promise.resolve();
     return this.copy(
-      `COPY quarantine (run_id, reason, ${RESULT_COLUMNS}) FROM STDIN`,
-      copyText(pack, (t) => `${this.runId}\t${field(reasons[t] ?? 'unknown')}\t`),
+      `COPY quarantine (run_id, reason, ${RESULT_COLUMNS}) FROM STDIN (FORMAT binary)`,
+      copyBinary(pack, 2, (w, t) => {
+        w.raw(this.runField);
+        w.text(reasons[t] ?? 'unknown');
+      }),
     );
   }
 
