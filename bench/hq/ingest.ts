@@ -129,7 +129,8 @@ async function ingestRun(
   const endpoint = pull.lastEndpoint!;
   const per = Math.ceil(total / SENDERS / BATCH) * BATCH;
   const expected = per * SENDERS;
-  const expectedFrames = mode === 'legacy' ? expected : expected / BATCH;
+  // Batch senders announce their turret first (one status frame each, spec 7.3).
+  const expectedFrames = mode === 'legacy' ? expected : expected / BATCH + SENDERS;
   let first = 0;
   const deadline = performance.now() + 60_000;
   const python = mode === 'legacy' && legacySender === 'python';
