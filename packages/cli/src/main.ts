@@ -19,9 +19,10 @@ Exit codes:
        or reporter refuses
   3    no turret joined in time (--wait-timeout), or every --local turret exited before the start
   4    every turret died (aborted, killed or lost) during the run
-  5    the results directory refused writes (disk full, read-only): turrets stopped, the
-       results stored kept and counted, those received but not stored stated; the report
-       written if there was room, else one line says so
+  5    the results directory refused writes (disk full, read-only), or the results database
+       (PostgreSQL) went away: turrets stopped, the results stored kept and counted, those
+       received but not stored stated; the report written if there was room, else one line
+       says so
   130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;
 
 function seconds(value: string): number {

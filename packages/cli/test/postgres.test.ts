@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { IngestThread, type IngestThreadOptions } from '@oct/hq';
 import { writeReport } from '@oct/reporter';
 import { createDb, pgQuery, pgSkip, startPg, type PgServer } from '../../hq/test/pg-server.js';
-import { oct, summaryPath, turretEnv } from './helpers.js';
+import { freePort, oct, summaryPath, turretEnv } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'oct-cli-pg-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -165,5 +165,19 @@ void describe('results in PostgreSQL, end to end', pgSkip(), () => {
     assert.match(unknown.stderr, /no run "999999"/);
     assert.ok(!unknown.stderr.includes(server.password));
     assert.doesNotMatch(unknown.stderr, /\n\s+at /, 'no stack trace');
+    const refused = await oct([
+      'results-to-csv',
+      `postgresql://oct:hunter2@127.0.0.1:${await freePort()}/oct`,
+      join(root, 'refused.csv'),
+      '--run',
+      runId,
+    ]).exited;
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /cannot connect to postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/oct: .*ECONNREFUSED/,
+    );
+    assert.ok(!refused.stderr.includes('hunter2'));
+    assert.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
   });
 });
