@@ -16,7 +16,7 @@ import { REJECT_KEEP_BYTES, REJECT_REASON_CHARS, schemaSql, type RunRow, type Tu
 const RESULT_COLUMNS = 'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq';
 
 /** Connects with a bounded wait; errors say which server, never the password. */
-export async function pgConnect(uri: string): Promise<pg.Client> {
+async function pgConnect(uri: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 15_000, keepAlive: true });
   // A connection lost while idle is an 'error' event; the next query then fails and says so.
   client.on('error', () => undefined);

@@ -2,6 +2,8 @@
 -- Tables `result` and `turret` keep the column names of the original OCT, so readers of OCT's
 -- results files (the reporter's rebuild) read both; every other column is an addition.
 -- Times are Unix epoch seconds (REAL).
+-- The same tables in PostgreSQL (results_database.db_uri postgresql://...): schema-pg.sql, one
+-- database for many runs, every row keyed by its run.
 
 -- 16 KiB pages (SQLite's default is 4 KiB): a quarter of the pages and WAL frames to write per row,
 -- about 1.15x the insert rate and half the system time in large transactions (bench/hq; the same at
