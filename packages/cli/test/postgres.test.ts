@@ -180,4 +180,21 @@ void describe('results in PostgreSQL, end to end', pgSkip(), () => {
     assert.ok(!refused.stderr.includes('hunter2'));
     assert.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
   });
+
+  void it('oct run against a database that refuses the connection: one line naming config.json and the key, exit 2', async () => {
+    const dir = join(root, 'refused-project');
+    assert.equal((await oct(['new-project', dir]).exited).code, 0);
+    const file = join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    config.results_database = { db_uri: `postgresql://oct:hunter2@127.0.0.1:${await freePort()}/oct` };
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    const res = await oct(['run', dir]).exited;
+    assert.equal(res.code, 2, `${res.stdout}\n${res.stderr}`);
+    assert.match(
+      res.stderr,
+      /config\.json: results_database\.db_uri: cannot connect to postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/oct: .*ECONNREFUSED/,
+    );
+    assert.ok(!`${res.stdout}${res.stderr}`.includes('hunter2'));
+    assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+  });
 });
