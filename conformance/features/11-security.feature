@@ -4,7 +4,8 @@ Feature: 11. Security (extension: curve)
   for the turret, writes the HQ's public certificate (keys/hq.key) and the turret's secret one
   (keys/conformance.key_secret, mode 0600) beside the turret config and names them in it
   (curve_server_key, curve_secret_key). Its fake HQ binds CURVE servers whose ZAP handler admits
-  only the turret's key, or, as the scenario says, an HQ with another key pair or a plain one.
+  only the turret's key, or, as the scenario says, an HQ with another key pair, a plain one, or one
+  whose ZAP handler refuses the turret's key.
 
   @clause-11.4 @ext-curve
   Scenario: a turret given the keys speaks CURVE with the HQ that holds the matching secret key
@@ -67,7 +68,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret facing an HQ with another key says its handshake failed, and keeps trying
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying, as ZeroMQ reconnects."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ speaks CURVE with another key pair than the one given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -79,10 +80,34 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret facing a plain HQ says its handshake failed, and does not exit
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying, as ZeroMQ reconnects."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ speaks plain ZeroMQ
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
     When the turret is launched
     Then verify the turret says on stderr, in one line within 10 seconds, that its handshake failed
     And verify the process is still running
+
+  @clause-11.5 @ext-curve
+  Scenario: a turret facing a plain HQ keeps trying, and joins the CURVE HQ that takes over its ports
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Given the HQ speaks plain ZeroMQ
+    And the turret config names the HQ's public key file and the turret's secret key file
+    And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
+    When the turret is launched
+    Then verify the turret connects to both sockets of the HQ within 10 seconds
+    And verify the turret says on stderr, in one line within 10 seconds, that its handshake failed
+    When the HQ holding the matching secret key takes over the same ports
+    Then verify the turret says "ready" to that HQ within 20 seconds, asked with "status_request" every second
+
+  @clause-11.5 @ext-curve
+  Scenario: a turret refused by the HQ's ZAP handler keeps trying, and joins the HQ that admits it
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Given the HQ holds the matching secret key but its ZAP handler refuses the turret's key
+    And the turret config names the HQ's public key file and the turret's secret key file
+    And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
+    When the turret is launched
+    Then verify the HQ's ZAP handler refuses the turret's key on both sockets within 10 seconds
+    And verify the turret says on stderr, in one line within 10 seconds, that its handshake failed
+    When the HQ holding the matching secret key takes over the same ports
+    Then verify the turret says "ready" to that HQ within 20 seconds, asked with "status_request" every second

@@ -29,6 +29,13 @@ Given('the HQ speaks plain ZeroMQ', function (this: ConformanceWorld) {
 });
 
 Given(
+  "the HQ holds the matching secret key but its ZAP handler refuses the turret's key",
+  function (this: ConformanceWorld) {
+    this.hqSecurity = 'curve-refusing';
+  },
+);
+
+Given(
   "the turret config names the HQ's public key file and the turret's secret key file",
   function (this: ConformanceWorld) {
     this.turretKeys ??= 'none';
@@ -80,6 +87,62 @@ Then(
         `the turret to connect its SUB and PUSH sockets to the HQ's PUB and PULL within ${secs(bound)} (else "no frame" proves nothing)`,
         `connections: ${hq.connectionSummary()}${this.exitNote()}\nturret output:\n${turret.outputTail || '(none)'}`,
       );
+  },
+);
+
+Then(
+  /^verify the HQ's ZAP handler refuses the turret's key on both sockets within (\d+) seconds$/,
+  async function (this: ConformanceWorld, s: string) {
+    const hq = this.requireHq();
+    const turret = this.requireTurret();
+    const bound = Number(s) * 1000 + this.slackMs;
+    const key = this.keys.turret.publicKey;
+    const refusedOn = (domain: string) =>
+      hq.zapDecisions.some((d) => !d.admitted && d.domain === domain && d.clientKey === key);
+    const both = () => refusedOn(ZAP_DOMAINS.pub) && refusedOn(ZAP_DOMAINS.pull);
+    await Promise.race([hq.waitUntil(both, bound), turret.exited]);
+    if (!both())
+      this.fail(
+        this.clause,
+        `the turret to present its key ${key} on its SUB and PUSH sockets within ${secs(bound)}, and the HQ's ZAP handler to refuse it (else "keeps trying" proves nothing)`,
+        `connections: ${hq.connectionSummary()}${this.exitNote()}\nturret output:\n${turret.outputTail || '(none)'}`,
+      );
+    this.log(`refused; connections: ${hq.connectionSummary()}`);
+  },
+);
+
+/**
+ * After a mechanism mismatch or a ZAP refusal libzmq never connects that endpoint again: only a
+ * turret that connects again itself (spec 11.5) reaches the HQ that took over the ports. The kit asks
+ * as an HQ waiting for its turrets does, so a turret that only answers status_request passes too.
+ */
+Then(
+  /^verify the turret says "([a-z]+)" to that HQ within (\d+) seconds, asked with "status_request" every second$/,
+  async function (this: ConformanceWorld, state: string, s: string) {
+    const hq = this.requireHq();
+    const turret = this.requireTurret();
+    const since = this.lastCommandAt; // the takeover
+    const bound = Number(s) * 1000 + this.slackMs;
+    const said = () => hq.statuses().some((x) => x.status.status === state);
+    while (!said() && turret.running && performance.now() - since < bound) {
+      await this.command('status_request');
+      await Promise.race([
+        hq.waitUntil(said, Math.min(1000, since + bound - performance.now())),
+        turret.exited,
+      ]);
+    }
+    if (!said()) {
+      const statuses = hq.statuses();
+      this.fail(
+        this.clause,
+        `a "${state}" status to the HQ that took over the ports within ${secs(bound)}, the turret connecting again after its failed handshakes`,
+        `${statuses.length === 0 ? 'no status' : `no "${state}" status; the last: ${showFrame(statuses.at(-1)!.frame, this.origin)}`}${hq.accepted('PUB') || hq.accepted('PULL') ? '' : ' (the turret never connected to it: libzmq gives up on an endpoint after such a failure, the turret must connect again itself)'}\nconnections to that HQ: ${hq.connectionSummary()}${this.exitNote()}\nturret stderr:\n${turret.stderr.slice(-2000) || '(none)'}`,
+      );
+    }
+    const first = hq.statuses().find((x) => x.status.status === state)!;
+    this.log(
+      `"${state}" ${secs(first.at - since)} after the takeover; connections: ${hq.connectionSummary()}`,
+    );
   },
 );
 

@@ -28,8 +28,11 @@ export interface KitParameters {
   curve?: boolean;
 }
 
-/** Which HQ the kit plays: plain ZeroMQ, CURVE with the key given to the turret, or with another. */
-export type HqSecurity = 'plain' | 'curve' | 'curve-other-key';
+/**
+ * Which HQ the kit plays: plain ZeroMQ, CURVE with the key given to the turret, with another, or
+ * with the turret's server key but a ZAP handler that refuses the turret's key (spec 11.5).
+ */
+export type HqSecurity = 'plain' | 'curve' | 'curve-other-key' | 'curve-refusing';
 
 /** The world of one scenario. */
 export class ConformanceWorld extends World<KitParameters> {
@@ -77,8 +80,10 @@ export class ConformanceWorld extends World<KitParameters> {
   /** The CURVE options of a fake HQ with `security`, undefined for plain ZeroMQ. */
   private hqCurve(security: HqSecurity): HqCurve | undefined {
     if (security === 'plain') return undefined;
-    const pair = security === 'curve' ? this.keys.hq : this.keys.other;
-    return { secretKey: pair.secretKey, admit: this.keys.turret.publicKey };
+    const pair = security === 'curve-other-key' ? this.keys.other : this.keys.hq;
+    // A refusing HQ admits only the other pair's key, never presented by the turret.
+    const admit = security === 'curve-refusing' ? this.keys.other.publicKey : this.keys.turret.publicKey;
+    return { secretKey: pair.secretKey, admit };
   }
 
   /** Binds the fake HQ if it is not yet listening. */

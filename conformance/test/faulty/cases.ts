@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { explain, referenceFixtures, run, sampleCommand } from '../helpers.js';
 
-/** fault -> the clause it breaks. */
-export const FAULTS: [fault: string, clause: string, what: string][] = [
+/**
+ * fault -> the clause it breaks, and, for a fault that only some scenarios of its clause can see, the
+ * ends of their names: exactly those must fail, the clause's others must pass.
+ */
+export const FAULTS: [fault: string, clause: string, what: string, only?: string[]][] = [
   ['ignore-stop', '4.3', 'ignores stop'],
   ['no-status', '6.1', 'never sends a status'],
   ['late-status', '6.1', 'sends its first status after 7 s'],
@@ -57,11 +60,17 @@ export const FAULTS: [fault: string, clause: string, what: string][] = [
   ['curve-stack-trace', '11.3', 'refuses a bad key file with a stack trace (curve)'],
   ['curve-silent', '11.5', 'says nothing when its CURVE handshake fails (curve)'],
   ['curve-give-up', '11.5', 'exits when its CURVE handshake fails (curve)'],
+  [
+    'curve-no-reconnect',
+    '11.5',
+    'leaves reconnecting to ZeroMQ, which gives up after a plain HQ or a ZAP refusal (curve)',
+    ['joins the CURVE HQ that takes over its ports', 'joins the HQ that admits it'],
+  ],
 ];
 
 /** Registers the tests for every other fault, starting at `offset` (0 or 1). */
 export function faultTests(offset: number): void {
-  for (const [fault, clause, what] of FAULTS.filter((_, i) => i % 2 === offset)) {
+  for (const [fault, clause, what, only] of FAULTS.filter((_, i) => i % 2 === offset)) {
     test(`a turret that ${what} fails clause ${clause}`, async () => {
       const verdict = await run({
         turret: sampleCommand(fault),
@@ -83,6 +92,18 @@ export function faultTests(offset: number): void {
         new RegExp(`\\(spec [0-9., ]*${clause.replace(/\./g, '\\.')}`),
         'the summary names the clause',
       );
+      if (only) {
+        const failing = verdict.scenarios.filter((s) => s.status === 'failed').map((s) => s.name);
+        const expected = verdict.scenarios
+          .filter((s) => only.some((end) => s.name.endsWith(end)))
+          .map((s) => s.name);
+        assert.equal(
+          expected.length,
+          only.length,
+          `scenarios ending in ${only.join(', ')}:\n${explain(verdict)}`,
+        );
+        assert.deepEqual(failing.sort(), expected.sort(), `exactly those fail:\n${explain(verdict)}`);
+      }
     });
   }
 }

@@ -52,16 +52,35 @@ function curveOptions() {
 const curve = curveOptions();
 const push = new zmq.Push({ linger: 2000, ...curve });
 const sub = new zmq.Subscriber(fault === 'curve-plain-sub' ? {} : curve);
-// spec 11.5: one line per socket and kind of failure; ZeroMQ retries on its own.
+const endpoints = new Map([
+  [push, `tcp://${config.hq_address}:${config.hq_rc}`],
+  [sub, `tcp://${config.hq_address}:${config.hq_publisher}`],
+]);
+// spec 11.5: one line per socket and kind of failure, and keep trying. ZeroMQ retries on its own when
+// the HQ drops the connection (another key), but gives up on the endpoint after a mechanism
+// mismatch (a plain HQ) or a ZAP refusal: then connect again a second later.
 for (const [socket, which] of [
   [sub, 'SUB'],
   [push, 'PUSH'],
 ]) {
   const said = new Set();
+  let again = null;
   (async () => {
     for await (const event of socket.events) {
-      if (!event.type.startsWith('handshake:error') || said.has(event.type) || fault === 'curve-silent')
-        continue;
+      if (!event.type.startsWith('handshake:error')) continue;
+      const final = event.type === 'handshake:error:protocol' || event.type === 'handshake:error:auth';
+      if (final && !again && fault !== 'curve-no-reconnect')
+        again = setTimeout(() => {
+          again = null;
+          if (socket.closed) return;
+          try {
+            socket.disconnect(endpoints.get(socket));
+          } catch {
+            // libzmq already dropped the endpoint
+          }
+          socket.connect(endpoints.get(socket));
+        }, 1000);
+      if (said.has(event.type) || fault === 'curve-silent') continue;
       said.add(event.type);
       process.stderr.write(
         `turret.mjs: CURVE handshake with the HQ failed on ${which} (${event.type}); retrying\n`,
@@ -70,8 +89,8 @@ for (const [socket, which] of [
     }
   })().catch(() => undefined);
 }
-push.connect(`tcp://${config.hq_address}:${config.hq_rc}`);
-sub.connect(`tcp://${config.hq_address}:${config.hq_publisher}`);
+push.connect(endpoints.get(push));
+sub.connect(endpoints.get(sub));
 sub.subscribe(fault === 'no-broadcast' ? uuid : '');
 
 let chain = Promise.resolve();
