@@ -10,6 +10,8 @@ export interface IngestThreadSetup {
   dbPath: string;
   /** The run's id (HqRun.runId): the PostgreSQL run row's run_uuid. */
   runId?: string;
+  /** PostgreSQL: how long a store call may wait for the server (default PG_TIMEOUT_MS, 30 s). */
+  storeTimeoutMs?: number;
   insertLimit: number;
   flushAt: number;
   run: RunRow | null;

@@ -44,6 +44,8 @@ export interface IngestThreadOptions {
   dbPath: string;
   /** The run's id (HqRun.runId), kept in the PostgreSQL run row. */
   runId?: string;
+  /** PostgreSQL: how long a store call may wait for the server before the run gives up (30 s). */
+  storeTimeoutMs?: number;
   /** Rows per transaction (results_database.insert_limit). */
   insertLimit: number;
   /** Pending results that trigger a flush in the worker (default: 2000). */
@@ -139,6 +141,7 @@ export class IngestThread {
     const setup: IngestThreadSetup = {
       dbPath: options.dbPath,
       runId: options.runId,
+      storeTimeoutMs: options.storeTimeoutMs,
       insertLimit: options.insertLimit,
       flushAt: Math.max(1, options.flushAt ?? 2000),
       run: options.run ?? null,

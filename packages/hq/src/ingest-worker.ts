@@ -37,7 +37,12 @@ function open(): ResultsStore | null {
 
 async function openPg(): Promise<PgStore | null> {
   try {
-    return await PgStore.open(setup.dbPath, setup.runId ?? crypto.randomUUID(), setup.run);
+    return await PgStore.open(
+      setup.dbPath,
+      setup.runId ?? crypto.randomUUID(),
+      setup.run,
+      setup.storeTimeoutMs,
+    );
   } catch (e) {
     // PgStore's messages name the server with its password masked.
     post({ t: 'failed', message: `results_database.db_uri: ${(e as Error).message}` });

@@ -108,7 +108,11 @@ void describe('results in PostgreSQL', pgSkip(), () => {
       [run!.id],
     );
     assert.equal(rows[0]!.error, 'boom\ttab\\back\nline');
-    assert.equal(rows[7]!.error, 'naïve ü\\0end', 'UTF-8 kept; NUL, which PostgreSQL text cannot hold, as \\0');
+    assert.equal(
+      rows[7]!.error,
+      'naïve ü\\0end',
+      'UTF-8 kept; NUL, which PostgreSQL text cannot hold, as \\0',
+    );
     assert.equal(rows[0]!.turret_uuid, null);
     assert.equal(rows[300]!.turret_uuid, 'a');
     assert.deepEqual(
@@ -158,6 +162,40 @@ void describe('results in PostgreSQL', pgSkip(), () => {
     for (const line of [...failures, ...warnings]) assert.ok(!line.includes(server.password), line);
     const [n] = await pgQuery<{ n: string }>(server, 'goes_away', 'SELECT count(*) AS n FROM result');
     assert.equal(Number(n!.n), 40, 'the counts say what the database holds');
+  });
+
+  void it('when the database stops answering: the call fails after storeTimeoutMs, said once, the rest counted', async () => {
+    await createDb(server, 'stalls');
+    const failures: string[] = [];
+    const ingest = await IngestThread.start({
+      dbPath: server.uri('stalls'),
+      insertLimit: 10,
+      storeTimeoutMs: 2_000,
+      run: RUN,
+      onStoreFailed: (m) => failures.push(m),
+    });
+    ingest.push(announce('alpha', 'u'));
+    ingest.push(encodeTurretMessage({ turret_name: 'alpha', uuid: 'u', results: batchOf(40) }));
+    await ingest.flushed();
+    assert.equal(ingest.counts.stored, 40);
+    // The HQ's server process stops (as a server that hangs, or a network that drops packets, looks).
+    const [backend] = await pgQuery<{ pid: number }>(
+      server,
+      'postgres',
+      "SELECT pid FROM pg_stat_activity WHERE datname = 'stalls' AND backend_type = 'client backend'",
+    );
+    process.kill(backend!.pid, 'SIGSTOP');
+    try {
+      ingest.push(encodeTurretMessage({ turret_name: 'alpha', uuid: 'u', results: batchOf(30, 40) }));
+      await ingest.flushed();
+      assert.equal(failures.length, 1);
+      assert.match(failures[0]!, /failed: no answer from the database in 2 s: connection closed$/);
+      assert.equal(ingest.counts.stored, 40);
+      assert.equal(ingest.counts.notStored, 30);
+      await ingest.close();
+    } finally {
+      process.kill(backend!.pid, 'SIGCONT');
+    }
   });
 
   void it('a run whose database goes away mid-run stops its turrets (store_failed) and counts every result received', async () => {

@@ -13,6 +13,9 @@ import { copyBinary } from './pg-copy.js';
 import { maskSecrets, maskUri } from './pg-uri.js';
 import { REJECT_KEEP_BYTES, REJECT_REASON_CHARS, schemaSql, type RunRow, type TurretRow } from './store.js';
 
+/** How long a store call may wait for the server (results_database has no key for it). */
+export const PG_TIMEOUT_MS = 30_000;
+
 const RESULT_COLUMNS = 'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq';
 
 /** Connects with a bounded wait; errors say which server, never the password. */
@@ -47,6 +50,7 @@ export class PgStore {
     private readonly uri: string,
     /** The `run` row's id (what `oct rebuild-results --run` takes). */
     readonly runId: number,
+    private readonly timeoutMs: number,
   ) {
     const field = new DataView(new ArrayBuffer(12));
     field.setInt32(0, 8);
@@ -55,7 +59,13 @@ export class PgStore {
   }
 
   /** Connects, creates the tables if missing and writes the run row. */
-  static async open(uri: string, runUuid: string, run: RunRow | null): Promise<PgStore> {
+  static async open(
+    uri: string,
+    runUuid: string,
+    run: RunRow | null,
+    /** A call without an answer for this long fails, and the connection is cut (see guarded). */
+    timeoutMs = PG_TIMEOUT_MS,
+  ): Promise<PgStore> {
     const client = await pgConnect(uri);
     try {
       // One HQ at a time creates the tables (CREATE ... IF NOT EXISTS races otherwise).
@@ -74,7 +84,7 @@ export class PgStore {
         'INSERT INTO run (run_uuid, project, run_time, results_ts_interval, config_json, hq_version) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
         [runUuid, r.project, r.run_time, r.results_ts_interval, r.config_json, r.hq_version],
       );
-      return new PgStore(client, uri, Number(rows[0]!.id));
+      return new PgStore(client, uri, Number(rows[0]!.id), timeoutMs);
     } catch (e) {
       await client.end().catch(() => undefined);
       throw new Error(`${maskUri(uri)}: ${maskSecrets(pgMessage(e), uri)}`);
@@ -84,13 +94,28 @@ export class PgStore {
   /** The last call queued: calls run one after the other (pg 8 deprecates queueing its queries). */
   private tail: Promise<unknown> = Promise.resolve();
 
-  /** Runs `f` after every call before it, turning its error into one masked line. */
+  /**
+   * Runs `f` after every call before it, turning its error into one masked line. A server that stops
+   * answering (stalled, or a network that drops packets: TCP would wait for hours) fails the call
+   * after timeoutMs and cuts the connection, so the run ends `store_failed` instead of hanging.
+   */
   private guarded<T>(f: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const call = f();
+      call.catch(() => undefined); // when the timeout wins, the call fails later, unheard
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`no answer from the database in ${this.timeoutMs / 1000} s: connection closed`));
+          this.client.connection.stream.destroy();
+        }, this.timeoutMs);
+      });
       try {
-        return await f();
+        return await Promise.race([call, stalled]);
       } catch (e) {
         throw new Error(maskSecrets(pgMessage(e), this.uri));
+      } finally {
+        clearTimeout(timer);
       }
     };
     const call = this.tail.then(run, run);
@@ -213,6 +238,13 @@ export class PgStore {
     if (this.closed) return;
     this.closed = true;
     await this.tail;
-    await this.client.end();
+    // end() waits for the server's goodbye: not for ever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.client.end(),
+      new Promise<void>(
+        (r) => (timer = setTimeout(() => (this.client.connection.stream.destroy(), r()), 5_000)),
+      ),
+    ]).finally(() => clearTimeout(timer));
   }
 }
