@@ -62,10 +62,10 @@ class Turret:
         self.t0 = 0.0
         self.transaction_class = None
 
-    def send(self, message):
+    def send(self, message, flags=0):
         data = json.dumps(message).encode("utf-8")
         with self.lock:
-            self.push.send(data)
+            self.push.send(data, flags)
 
     def status(self, state=None, reason=None):
         m = {
@@ -80,7 +80,13 @@ class Turret:
         }
         if reason is not None:
             m["reason"] = reason
-        self.send(m)
+        # Never block the loop that runs the handshake watch: while libzmq has given up on the HQ
+        # (spec 11.5) the PUSH socket has no peer, and only the watch connects it again. A status
+        # lost then is said again by the next heartbeat or answer.
+        try:
+            self.send(m, zmq.NOBLOCK)
+        except zmq.Again:
+            pass
 
     def load_script(self):
         spec = importlib.util.spec_from_file_location("oct_transaction", self.script_path)
