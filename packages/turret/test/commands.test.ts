@@ -106,9 +106,14 @@ describe('oct-turret commands (legacy plain protocol)', () => {
       assert.equal(r.custom_timers.ctx_m1, 1, 'context handed over');
       assert.equal(r.custom_timers.setups, 1, 'setup ran once per canon');
       assert.ok(r.scriptrun_time >= 0.003 && r.scriptrun_time < 5);
-      assert.ok(Math.abs(r.epoch - Date.now() / 1000) < 60 && !Number.isInteger(r.epoch), `epoch ${r.epoch}`);
+      assert.ok(Math.abs(r.epoch - Date.now() / 1000) < 60, `epoch ${r.epoch}`);
       assert.ok(r.elapsed >= 0 && r.elapsed < 30);
     }
+    // Sub-second epochs (spec 5.7): one in a thousand falls on a whole second by chance, not all.
+    assert.ok(
+      results.some((r) => !Number.isInteger(r.epoch)),
+      `whole-second epochs only: ${results.map((r) => r.epoch).join(', ')}`,
+    );
     assert.equal(h.invalid.length, 0, h.invalid.join('\n'));
   });
 
