@@ -12,7 +12,7 @@ import { PUBLISHED, ROOT } from './support/registry.js';
 const SHIPPED: Record<string, RegExp> = {
   'packages/protocol': /^(schemas\/[a-z-]+\.schema\.json|oct\.proto)$/,
   'packages/turret': /^bin\/oct-turret\.js$/,
-  'packages/hq': /^src\/store\/schema\.sql$/,
+  'packages/hq': /^src\/store\/schema(-pg)?\.sql$/,
   'packages/reporter': /^$/,
   'packages/packer': /^$/,
   'packages/cli': /^bin\/oct\.js$/,
