@@ -18,7 +18,7 @@ import {
 } from '@oct/protocol';
 import { FrameChunker } from './frame-chunk.js';
 import { ResultPacker } from './result-columns.js';
-import { errorLine, type IngestCounts } from './ingest.js';
+import { errorLine, noCounts, type IngestCounts } from './ingest.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, RunFields, ToIngest } from './ingest-messages.js';
 import type { RunRow, TurretRow } from './store/store.js';
 
@@ -94,15 +94,7 @@ function fromSource(entry: URL): string {
 
 export class IngestThread {
   /** Counts as of the worker's last report. */
-  counts: IngestCounts = {
-    stored: 0,
-    errors: 0,
-    unattributed: 0,
-    notStored: 0,
-    rejects: 0,
-    statuses: 0,
-    quarantined: 0,
-  };
+  counts: IngestCounts = noCounts();
   /** Results received and valid: stored, about to be, or not stored, as of the worker's last report. */
   received = 0;
   /** Stored results per turret uuid, as of the worker's last report. */

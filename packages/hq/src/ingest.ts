@@ -69,6 +69,11 @@ export interface IngestCounts {
   quarantined: number;
 }
 
+/** Counts before anything came in. */
+export function noCounts(): IngestCounts {
+  return { stored: 0, errors: 0, unattributed: 0, notStored: 0, rejects: 0, statuses: 0, quarantined: 0 };
+}
+
 /** The reject code of a status that names a known uuid with another turret name (spec 7.3). */
 export const RENAMED = 'renamed';
 
@@ -91,15 +96,7 @@ export function errorLine(e: unknown): string {
 export const undecodableReason = (e: unknown): string => `decoding the frame failed: ${errorLine(e)}`;
 
 export class Ingest {
-  readonly counts: IngestCounts = {
-    stored: 0,
-    errors: 0,
-    unattributed: 0,
-    notStored: 0,
-    rejects: 0,
-    statuses: 0,
-    quarantined: 0,
-  };
+  readonly counts: IngestCounts = noCounts();
   /** Stored results per turret uuid. */
   readonly storedByUuid = new Map<string, number>();
   /** Results received but not stored, per turret uuid. */

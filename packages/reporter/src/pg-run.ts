@@ -38,6 +38,18 @@ function mask(message: string, uri: string): string {
 
 type Kind = 'text' | 'real' | 'int' | 'blob';
 
+/** The `result` table's columns, which `quarantine` repeats after its reason. */
+const RESULT_COLUMNS: [string, Kind][] = [
+  ['turret_name', 'text'],
+  ['elapsed', 'real'],
+  ['epoch', 'real'],
+  ['scriptrun_time', 'real'],
+  ['error', 'text'],
+  ['custom_timers', 'text'],
+  ['turret_uuid', 'text'],
+  ['seq', 'int'],
+];
+
 /** The tables copied, their columns (as in the SQLite layout, id left to SQLite) and types. */
 const TABLES: Record<string, [string, Kind][]> = {
   run: [
@@ -65,27 +77,9 @@ const TABLES: Record<string, [string, Kind][]> = {
     ['results_stored', 'int'],
     ['curve_key', 'text'],
   ],
-  result: [
-    ['turret_name', 'text'],
-    ['elapsed', 'real'],
-    ['epoch', 'real'],
-    ['scriptrun_time', 'real'],
-    ['error', 'text'],
-    ['custom_timers', 'text'],
-    ['turret_uuid', 'text'],
-    ['seq', 'int'],
-  ],
-  quarantine: [
-    ['reason', 'text'],
-    ['turret_name', 'text'],
-    ['elapsed', 'real'],
-    ['epoch', 'real'],
-    ['scriptrun_time', 'real'],
-    ['error', 'text'],
-    ['custom_timers', 'text'],
-    ['turret_uuid', 'text'],
-    ['seq', 'int'],
-  ],
+  result: RESULT_COLUMNS,
+  // Results kept aside: a reason, then a result's columns.
+  quarantine: [['reason', 'text'], ...RESULT_COLUMNS],
   reject: [
     ['received_at', 'real'],
     ['code', 'text'],
