@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { encodeProtobufBatch, encodeTurretMessage, type ResultMessage } from '@oct/protocol';
 import { IngestThread } from '../src/index.js';
 import { startRun } from '../src/run.js';
@@ -196,6 +197,43 @@ void describe('results in PostgreSQL', pgSkip(), () => {
     } finally {
       process.kill(backend!.pid, 'SIGCONT');
     }
+  });
+
+  void it("when opening the store waits for ever (the tables' lock held elsewhere): it fails after storeTimeoutMs, one line", async () => {
+    await createDb(server, 'locked');
+    // Another session holds the lock an HQ takes to create the tables (an HQ stuck mid-open).
+    const holder = new pg.Client({ connectionString: server.uri('locked') });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(7447001)');
+      const started = Date.now();
+      await assert.rejects(
+        IngestThread.start({
+          dbPath: server.uri('locked'),
+          insertLimit: 10,
+          storeTimeoutMs: 2_000,
+          run: RUN,
+        }),
+        (e: Error) => {
+          assert.match(
+            e.message,
+            /^results_database\.db_uri: postgresql:\/\/oct:\*\*\*@127\.0\.0\.1:\d+\/locked: no answer from the database in 2 s: connection closed$/,
+          );
+          assert.ok(!e.message.includes(server.password));
+          return true;
+        },
+      );
+      assert.ok(Date.now() - started < 20_000, 'bounded by the timeout, not by TCP');
+    } finally {
+      await holder.end();
+    }
+    const runs = await pgQuery<{ n: string }>(
+      server,
+      'locked',
+      'SELECT count(*) AS n FROM pg_tables WHERE tablename = $1',
+      ['run'],
+    );
+    assert.equal(Number(runs[0]!.n), 0, 'nothing half-created');
   });
 
   void it('a run whose database goes away mid-run stops its turrets (store_failed) and counts every result received', async () => {

@@ -39,6 +39,27 @@ export function pgMessage(e: unknown): string {
   return text.replace(/\s+/g, ' ');
 }
 
+/**
+ * `call`, or a failure after timeoutMs that cuts the connection: a server that stops answering
+ * (stalled, or a network that drops packets: TCP would wait for hours) must not hang the run, which
+ * then ends `store_failed` (or, at open, before it starts).
+ */
+async function withinTimeout<T>(client: pg.Client, timeoutMs: number, call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  call.catch(() => undefined); // when the timeout wins, the call fails later, unheard
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer from the database in ${timeoutMs / 1000} s: connection closed`));
+      client.connection.stream.destroy();
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([call, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class PgStore {
   private closed = false;
 
@@ -67,7 +88,7 @@ export class PgStore {
     timeoutMs = PG_TIMEOUT_MS,
   ): Promise<PgStore> {
     const client = await pgConnect(uri);
-    try {
+    const setUp = async (): Promise<number> => {
       // One HQ at a time creates the tables (CREATE ... IF NOT EXISTS races otherwise).
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(7447001)');
@@ -84,7 +105,13 @@ export class PgStore {
         'INSERT INTO run (run_uuid, project, run_time, results_ts_interval, config_json, hq_version) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
         [runUuid, r.project, r.run_time, r.results_ts_interval, r.config_json, r.hq_version],
       );
-      return new PgStore(client, uri, Number(rows[0]!.id), timeoutMs);
+      return Number(rows[0]!.id);
+    };
+    try {
+      // Bounded as every later call: a server that takes the connection and then stalls (or another
+      // HQ stuck holding the tables' lock) ends the run before it starts instead of hanging it.
+      const runId = await withinTimeout(client, timeoutMs, setUp());
+      return new PgStore(client, uri, runId, timeoutMs);
     } catch (e) {
       await client.end().catch(() => undefined);
       throw new Error(`${maskUri(uri)}: ${maskSecrets(pgMessage(e), uri)}`);
@@ -94,28 +121,13 @@ export class PgStore {
   /** The last call queued: calls run one after the other (pg 8 deprecates queueing its queries). */
   private tail: Promise<unknown> = Promise.resolve();
 
-  /**
-   * Runs `f` after every call before it, turning its error into one masked line. A server that stops
-   * answering (stalled, or a network that drops packets: TCP would wait for hours) fails the call
-   * after timeoutMs and cuts the connection, so the run ends `store_failed` instead of hanging.
-   */
+  /** Runs `f` after every call before it, within the timeout, its error as one masked line. */
   private guarded<T>(f: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      let timer: NodeJS.Timeout | undefined;
-      const call = f();
-      call.catch(() => undefined); // when the timeout wins, the call fails later, unheard
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          reject(new Error(`no answer from the database in ${this.timeoutMs / 1000} s: connection closed`));
-          this.client.connection.stream.destroy();
-        }, this.timeoutMs);
-      });
       try {
-        return await Promise.race([call, stalled]);
+        return await withinTimeout(this.client, this.timeoutMs, f());
       } catch (e) {
         throw new Error(maskSecrets(pgMessage(e), this.uri));
-      } finally {
-        clearTimeout(timer);
       }
     };
     const call = this.tail.then(run, run);
