@@ -157,18 +157,16 @@ export class HqRun extends EventEmitter<RunEvents> {
       : cfg.testing
         ? mkdtempSync(join(tmpdir(), 'oct-results-'))
         : newResultsDir(join(project.dir, 'results'));
+    const security = cfg.security;
     try {
       this.dbPath = dbPathFor(cfg.results_database.db_uri, resultsDir, project.dir);
+      this.curve = security?.curve === true ? loadHqCurveKeys(project.dir, security.keys ?? 'keys') : null;
     } catch (e) {
+      // A config the run cannot start with leaves no empty temporary results directory behind.
+      if (!options.resultsDir && cfg.testing) rmSync(resultsDir, { recursive: true, force: true });
       throw new HqError(`${project.configPath}: ${(e as Error).message}`);
     }
     this.resultsDir = resultsDir;
-    const security = cfg.security;
-    try {
-      this.curve = security?.curve === true ? loadHqCurveKeys(project.dir, security.keys ?? 'keys') : null;
-    } catch (e) {
-      throw new HqError(`${project.configPath}: ${(e as Error).message}`);
-    }
     // CURVE servers in a context of their own: ZAP is answered per context (curve.ts).
     const context = this.curve ? new zmq.Context() : undefined;
     const secure = (socket: 'pub' | 'pull') =>
