@@ -8,6 +8,8 @@
 export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '2.1': 'about the HQ: it binds PUB and PULL (the kit plays that part)',
   '3.1.3': 'about the HQ: whom it sends direct orders to',
+  '3.1.4': 'about the HQ: it sends late starts by broadcast',
+  '3.1.5': 'about the HQ: when it may send a direct order at all (no legacy or unheard turret listening)',
   '5.5': 'about receivers: how an HQ classifies turret messages',
   '5.6': 'about receivers: the legacy forms an HQ accepts',
   '7.3': 'about the HQ: which statuses and results it attributes to a turret',
@@ -17,6 +19,8 @@ export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '8.8': 'about the HQ: its run_id and its heartbeat (the kit plays that part in the session scenarios)',
   '8.12': 'about the HQ: which results_sent it compares, and with what',
   '8.13': 'about the HQ: what it does with a turret firing for a start it did not send',
+  '8.14':
+    'about the HQ: when it counts a turret as joined (it answered a status_request sent after it was first heard)',
   '9.2': 'about the project config, read by the HQ',
   '10.1': 'defines a fixture the turret author writes; used by the scenarios of 5.4 and others',
   '10.2': 'defines a fixture the turret author writes; used by the scenario of 7.1',
