@@ -3,12 +3,14 @@
  * sender processes over real ZeroMQ sockets, through the HQ's ingest path (pumpFrames ->
  * IngestThread -> PgStore, a binary COPY per pack), zero loss; then the bare COPY ceiling for the
  * same rows in the same run: the rows read back in COPY's binary format and copied again, in packs
- * of the same size, into a fresh database (no decoding, no encoding). The server is the tests'
+ * of the same size, into a fresh database (no decoding, no encoding), twice, the better kept. The
+ * ratio is each round's ingest over its own ceiling, the median of the rounds. The server is the tests'
  * (packages/hq/test/pg-server.ts: Debian's postgresql, on 127.0.0.1, fsync off), sharing the
  * machine's cores with the HQ and the senders.
- * Usage: node --import tsx bench/hq/pg-ingest.ts [--results N] [--senders N] [--repeat N] [--backlog]
+ * Usage: node --import tsx bench/hq/pg-ingest.ts [--results N] [--senders N] [--repeat N] [--backlog] [--pin]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,8 @@ const SENDERS = arg('--senders', 2);
 const TOTAL = arg('--results', 2_000_000);
 const REPEAT = Math.max(1, arg('--repeat', 1));
 const BACKLOG = process.argv.includes('--backlog');
+/** The server on the last core, the HQ and its senders on the others: as with a database host of its own. */
+const PIN = process.argv.includes('--pin');
 const BATCH = 100;
 /** Rows per COPY in the ceiling: the receive thread's packs (PACK_ROWS in ingest-thread.ts). */
 const COPY_ROWS = 4096;
@@ -71,6 +75,32 @@ function splitBinary(data: Buffer, per: number): { packs: Buffer[]; rows: number
   if (at > start) packs.push(Buffer.concat([header, data.subarray(start, at), trailer]));
   return { packs, rows };
 }
+
+/** Rows per second of `packs` copied, one COPY after the other, into a fresh database of the HQ's tables. */
+async function copyCeiling(server: PgServer, packs: Buffer[], rows: number): Promise<number> {
+  const ceilDb = `ceiling_${++ceilings}`;
+  await createDb(server, ceilDb);
+  const tables = await PgStore.open(server.uri(ceilDb), 'ceiling', null); // the same schema, indexes included
+  await tables.close();
+  const target = await connect(server, ceilDb);
+  const t = performance.now();
+  try {
+    for (const pack of packs) {
+      const stream = target.query(
+        copyFrom(
+          'COPY result (run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) FROM STDIN (FORMAT binary)',
+        ),
+      );
+      stream.end(pack);
+      await once(stream, 'finish');
+    }
+  } finally {
+    await target.end();
+  }
+  return rows / ((performance.now() - t) / 1000);
+}
+
+let ceilings = 0;
 
 interface Figure {
   results: number;
@@ -145,30 +175,21 @@ async function ingestRun(server: PgServer): Promise<Figure> {
     await source.end();
   }
   const { packs, rows } = splitBinary(data, COPY_ROWS);
-  const ceilDb = `ceiling_${runs}`;
-  await createDb(server, ceilDb);
-  const tables = await PgStore.open(server.uri(ceilDb), 'ceiling', null); // the same schema, indexes included
-  await tables.close();
-  const target = await connect(server, ceilDb);
-  const t = performance.now();
-  try {
-    for (const pack of packs) {
-      const stream = target.query(
-        copyFrom(
-          'COPY result (run_id, turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) FROM STDIN (FORMAT binary)',
-        ),
-      );
-      stream.end(pack);
-      await once(stream, 'finish');
-    }
-  } finally {
-    await target.end();
-  }
-  const ceiling = rows / ((performance.now() - t) / 1000);
+  // Twice, each into a fresh database, the better kept: a ceiling is the best the server does, and
+  // anything else the machine runs can only lower it.
+  const ceiling = Math.max(await copyCeiling(server, packs, rows), await copyCeiling(server, packs, rows));
   return { results: expected, stored, perSecond: stored / seconds, ceiling };
 }
 
 const server = await startPg();
+if (PIN) {
+  const cores = availableParallelism();
+  // Backends forked later inherit the postmaster's affinity, senders spawned later the bench's.
+  execFileSync('taskset', ['-a', '-p', '-c', String(cores - 1), String(server.pid)], { stdio: 'ignore' });
+  execFileSync('taskset', ['-a', '-p', '-c', `0-${Math.max(0, cores - 2)}`, String(process.pid)], {
+    stdio: 'ignore',
+  });
+}
 const figures: Figure[] = [];
 try {
   for (let round = 0; round < REPEAT; round++) figures.push(await ingestRun(server));
@@ -177,12 +198,15 @@ try {
 }
 const rates = figures.map((f) => f.perSecond);
 const ceiling = median(figures.map((f) => f.ceiling));
+// Each round's own ratio (its ingest against its ceiling, minutes apart at most), then their median:
+// the load of a shared machine drifts between rounds.
+const ratios = figures.map((f) => f.perSecond / f.ceiling);
 const loss = figures.reduce((sum, f) => sum + f.results - f.stored, 0);
 console.log(
   `PostgreSQL, json ${BACKLOG ? 'backlog' : 'live'}, senders ${SENDERS}, batch ${BATCH}, ${REPEAT} run(s): medians`,
 );
-console.log('results   loss  ingest/s   (min-max)            ceiling/s  ratio');
+console.log('results   loss  ingest/s   (min-max)            ceiling/s  ratio (min-max)');
 console.log(
-  `${String(figures[0]!.results).padEnd(9)} ${String(loss).padEnd(5)} ${thousands(median(rates)).padStart(9)}  ${`(${thousands(Math.min(...rates))}-${thousands(Math.max(...rates))})`.padEnd(19)} ${thousands(ceiling).padStart(10)}  ${(median(rates) / ceiling).toFixed(2).padStart(5)}`,
+  `${String(figures[0]!.results).padEnd(9)} ${String(loss).padEnd(5)} ${thousands(median(rates)).padStart(9)}  ${`(${thousands(Math.min(...rates))}-${thousands(Math.max(...rates))})`.padEnd(19)} ${thousands(ceiling).padStart(10)}  ${median(ratios).toFixed(2).padStart(5)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
 );
 if (loss !== 0) process.exitCode = 1;

@@ -34,6 +34,8 @@ export function pgSkip(): { skip: string | false } {
 
 export interface PgServer {
   port: number;
+  /** The postmaster's process id (benchmarks pin it to a core: bench/hq/pg-ingest.ts --pin). */
+  pid: number;
   user: string;
   password: string;
   /** postgresql://user:password@127.0.0.1:port/`db` */
@@ -122,7 +124,7 @@ export async function startPg(): Promise<PgServer> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return { port, user, password, uri, stop };
+  return { port, pid: child.pid!, user, password, uri, stop };
 }
 
 /** Creates database `name` on the server. */
