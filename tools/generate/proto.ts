@@ -41,6 +41,7 @@ function protoType(key: string, p: JsonSchema, byFile: Map<string, JsonSchema>, 
   if (p.$ref?.endsWith('#/$defs/seconds')) return 'double';
   if (p.$ref?.endsWith('#/$defs/count') || p.type === 'integer') return 'uint64';
   if (p.type === 'string') return 'string';
+  if (p.type === 'boolean') return 'bool';
   if (p.type === 'object' && typeof p.additionalProperties === 'object') {
     return `map<string, ${protoType(key, p.additionalProperties, byFile, where)}>`;
   }

@@ -47,6 +47,21 @@ export interface TurretInfo {
   /** accounting: results_sent of this run's earlier starts, when it was started more than once. */
   sentDone: number;
   /**
+   * Monotonic ms of the first status_request this HQ sent after first hearing from it; null until
+   * one is sent (spec 8.14).
+   */
+  probedAt: number | null;
+  /**
+   * It hears this HQ: a status of its arrived after `probedAt`, or it fired for a start of this run.
+   * Only then does it count toward min_turrets and get a late start (spec 8.14): its first status
+   * proves only that its PUSH socket is connected, not that its SUB socket has joined.
+   */
+  hearsUs: boolean;
+  /** Epoch seconds (HQ clock) when it began firing for this run: its running status or first result. */
+  firingFrom: number | null;
+  /** Epoch seconds of its last result or of its first status not `running` since, whichever is later. */
+  firingUntil: number | null;
+  /**
    * Results received from it before its first start of this run (stored, and received but not
    * stored): another start's, e.g. of an HQ that went away. Measured until that start's `running`
    * status (spec 8.9, 8.12); not counted as its results in this run.
@@ -112,6 +127,10 @@ export class TurretRegistry {
       inRun: false,
       seenIdle: false,
       sentDone: 0,
+      probedAt: null,
+      hearsUs: false,
+      firingFrom: null,
+      firingUntil: null,
       before: { stored: 0, notStored: 0 },
     };
     const wasFiring = known ? known.firing : null;
@@ -146,7 +165,13 @@ export class TurretRegistry {
     if (started) {
       if (t.inRun) t.sentDone = t.resultsSent ?? t.sentDone; // a second start within this run
       t.inRun = true;
+      t.hearsUs = true;
     }
+    // Its own firing window in this run: from its running status (or first result, see firedAt)
+    // to its first status that no longer says running (or last result).
+    if (t.firing === 'ours') t.firingFrom ??= epochNow;
+    else if (wasFiring === 'ours' && t.firingFrom !== null)
+      t.firingUntil = Math.max(t.firingUntil ?? 0, epochNow);
     // results_sent counts since the turret's last start: take it only when that start is this run's
     // (8.12). A turret that fired for someone else since keeps what it had.
     const forThisRun = named ?? (t.inRun && (wasFiring === 'ours' || (wasFiring === null && !foreign)));
@@ -158,10 +183,21 @@ export class TurretRegistry {
     return { turret: t, isNew: !known, previous, started, foreign };
   }
 
-  /** Notes that a turret was heard from at `now` (one of its results arrived then). */
-  heard(uuid: string, now: number): void {
+  /**
+   * Notes that a turret was heard from at `now` (one of its results arrived then, at `epoch` seconds
+   * on the HQ's clock). A result of a turret firing for this run, or of one seen ready before a start
+   * was sent and not (yet) seen running for another, is part of its firing window in this run: a
+   * turret without session may say running only when asked (4.8 is a SHOULD), after its first results.
+   */
+  heard(uuid: string, now: number, epoch?: number): void {
     const t = this.byUuid.get(uuid);
-    if (t) t.lastHeard = Math.max(t.lastHeard, now);
+    if (!t) return;
+    t.lastHeard = Math.max(t.lastHeard, now);
+    if (epoch === undefined) return;
+    const ours = t.firing === 'ours' || (t.firing === null && this.startSent && t.seenIdle && !isDead(t));
+    if (!ours) return;
+    t.firingFrom ??= epoch;
+    t.firingUntil = Math.max(t.firingUntil ?? 0, epoch);
   }
 
   get(uuid: string): TurretInfo | undefined {

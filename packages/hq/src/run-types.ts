@@ -2,6 +2,7 @@
  * The public shapes of a run (see run.ts): options, progress and summary, events, outcomes and their
  * exit codes, and the error a user can fix.
  */
+import type { ThresholdVerdict } from '@oct/protocol';
 import type { Project } from './project.js';
 import type { ShownState } from './registry.js';
 
@@ -10,7 +11,13 @@ import type { ShownState } from './registry.js';
  * full, file damaged), so the run stopped its turrets; what it holds is counted, and what was
  * received after is counted as not stored.
  */
-export type Outcome = 'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead' | 'store_failed';
+export type Outcome =
+  | 'completed'
+  | 'interrupted'
+  | 'no_turrets'
+  | 'all_turrets_dead'
+  | 'store_failed'
+  | 'threshold_aborted';
 
 /** Process exit code for each outcome (the `oct run` exit codes). */
 export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
@@ -18,8 +25,13 @@ export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
   no_turrets: 3,
   all_turrets_dead: 4,
   store_failed: 5,
+  /** A threshold with abort_on_fail failed during the run, which stopped its turrets. */
+  threshold_aborted: 98,
   interrupted: 130,
 };
+
+/** Exit code of a run that completed but whose thresholds did not all pass (k6 uses 99 too). */
+export const THRESHOLDS_FAILED_EXIT = 99;
 
 export type RunPhase = 'waiting' | 'running' | 'draining' | 'finished';
 
@@ -41,6 +53,16 @@ export interface TurretView {
    * connection sent a message.
    */
   curveKey: string | null;
+  /**
+   * Epoch seconds (HQ clock) when the turret began firing for this run: its `running` status for a
+   * start of this run, or its first result after one, whichever came first; null if it never fired.
+   */
+  firingFrom: number | null;
+  /**
+   * Epoch seconds when it stopped: its first status no longer `running` after firing, or its last
+   * result, whichever came later; null while it fires or if it never did.
+   */
+  firingUntil: number | null;
 }
 
 /** A progress event, emitted about once a second (and on each phase change). */
@@ -64,7 +86,13 @@ export interface RunProgress {
 /** What a finished run produced. */
 export interface RunSummary {
   outcome: Outcome;
+  /** EXIT_CODES[outcome], or THRESHOLDS_FAILED_EXIT for a completed run whose thresholds failed. */
   exitCode: number;
+  /**
+   * The verdict of each threshold (config `thresholds`), judged over every stored result; empty
+   * without thresholds. The report judges the same from the results file (same histograms).
+   */
+  thresholds: ThresholdVerdict[];
   /** One line saying why, e.g. `1 of 2 turrets joined within 60 s (min_turrets 2)`. */
   message: string;
   resultsDir: string;

@@ -16,18 +16,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as zmq from 'zeromq';
-import { CAPABILITIES, PROTOCOL_VERSION, encodeCommand, type TurretStatus } from '@oct/protocol';
+import {
+  CAPABILITIES,
+  PROTOCOL_VERSION,
+  checkThresholds,
+  encodeCommand,
+  judgeThresholds,
+  type Threshold,
+  type TurretStatus,
+} from '@oct/protocol';
 import { ZapHandler, loadHqCurveKeys, serverOptions, type CurvePeer, type HqCurveKeys } from './curve.js';
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
 import { LastWordsCheck, isTerminal } from './last-words.js';
 import { RECEIVE_HIGH_WATER_MARK, pumpFrames } from './pump.js';
+import { LiveMetrics, liveMetricsSetup, liveSource } from './live-metrics.js';
 import { loadProject, type Project } from './project.js';
 import { dbPathFor, newResultsDir } from './results-path.js';
 import {
   EXIT_CODES,
   HqError,
   type Outcome,
+  THRESHOLDS_FAILED_EXIT,
   type RunEvents,
   type RunPhase,
   type RunProgress,
@@ -127,6 +137,13 @@ export class HqRun extends EventEmitter<RunEvents> {
   private foreignStops = new Map<string, number>();
   /** Turrets whose results from before this run are being counted again once stored. */
   private measuring = new Set<string>();
+  /** Monotonic ms when the last status_request was sent (spec 8.14: a turret's answer must follow one). */
+  private lastRequestAt = -Infinity;
+  /**
+   * Connections to the PUB socket now (accepted minus disconnected): more than the known 1.x turrets
+   * means an unheard turret, perhaps a legacy one, may listen, so no direct order goes out (spec 3.1.5).
+   */
+  private pubPeers = 0;
   private rateSamples: { t: number; n: number }[] = [];
   private loop: Promise<void> = Promise.resolve();
   private abortListener: (() => void) | null = null;
@@ -135,6 +152,8 @@ export class HqRun extends EventEmitter<RunEvents> {
   /** @internal use startRun */
   constructor(
     project: Project,
+  /** config `thresholds`, checked: judged live (abort_on_fail) and at the end. */
+  private readonly thresholds: Threshold[];
     private readonly options: StartRunOptions,
   ) {
     super();
@@ -172,6 +191,10 @@ export class HqRun extends EventEmitter<RunEvents> {
     const secure = (socket: 'pub' | 'pull') =>
       this.curve ? { context, ...serverOptions(this.curve, socket) } : {};
     this.pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000, ...secure('pub') });
+    // loadProject checked them; a Project built by hand may not have been.
+    const thresholds = checkThresholds(cfg.thresholds, project.configPath);
+    if (!thresholds.ok) throw new HqError(thresholds.errors.join('\n'));
+    this.thresholds = thresholds.thresholds;
     this.pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK, ...secure('pull') });
     if (this.curve && context) this.zapContext = context;
     for (const [socket, key] of [
@@ -204,9 +227,10 @@ export class HqRun extends EventEmitter<RunEvents> {
         },
         onStatus: (s, receivedAt) => this.onStatus(s, receivedAt),
         onHeard: (uuid, receivedAt) => {
-          this.registry.heard(uuid, receivedAt);
+          this.registry.heard(uuid, receivedAt, epochOf(receivedAt));
           this.lastWords.heard(uuid, receivedAt, null);
         },
+        metrics: liveMetricsSetup(this.thresholds),
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
@@ -262,13 +286,17 @@ export class HqRun extends EventEmitter<RunEvents> {
       const ready = this.readyCount();
       this.finish(
         'no_turrets',
-        `${ready} of ${this.project.config.min_turrets} turret(s) (min_turrets) ready within ${Math.round(this.opts.joinTimeoutMs / 1000)} s`,
+        `${ready} of ${this.project.config.min_turrets} turret(s) (min_turrets) ready within ${Math.round(this.opts.joinTimeoutMs / 1000)} s` +
+          (deaf > 0
+            ? `; ${deaf} more said ready but never answered a status_request, so commands do not reach them (is publish_port reachable from them?) (spec 8.14)`
+            : ''),
       );
     });
     this.tick();
     const signal = this.options.signal;
     if (signal) {
       this.abortListener = () => this.stop('interrupted');
+      const deaf = this.registry.alive().filter((t) => t.status === 'ready' && !t.hearsUs).length;
       if (signal.aborted) queueMicrotask(this.abortListener);
       else signal.addEventListener('abort', this.abortListener, { once: true });
     }
@@ -391,16 +419,25 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.saveTurret(turret);
     if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
     else if (previous !== turret.status)
+    // Joined only once it answers a status_request sent after it was first heard (spec 8.14): ask now.
+    if (!turret.hearsUs) {
+      if (turret.probedAt === null) {
+        if (this.lastRequestAt <= receivedAt) this.requestStatus();
+        turret.probedAt = this.lastRequestAt;
+      } else if (receivedAt > turret.probedAt) turret.hearsUs = true;
+    }
       this.emit('turret', { kind: 'state', turret: this.view(turret), previous });
     if (foreign) this.stopForeign(turret, now);
     if (this.phase === 'waiting' && this.readyCount() >= this.project.config.min_turrets) {
       this.startFiring();
-    } else if (this.phase === 'running' && turret.status === 'ready') {
-      // A turret ready after the start still gets one (DESIGN §2); at most one per second each.
+    } else if (this.phase === 'running' && turret.status === 'ready' && turret.hearsUs) {
+      // A turret ready after the start still gets one (DESIGN §2); at most one per second each. By
+      // broadcast, always: a legacy turret this HQ has not heard from yet may be listening, and dies
+      // of a direct order, while turrets already running ignore a repeated start (spec 3.1.4, 4.2.1).
       const last = this.lateStarts.get(turret.uuid) ?? -Infinity;
       if (now - last >= 1000) {
         this.lateStarts.set(turret.uuid, now);
-        this.sendStart(this.mayAddress(turret) ? turret.uuid : '');
+        this.sendStart();
         this.emit('turret', { kind: 'started_late', turret: this.view(turret), previous });
       }
     }
@@ -423,11 +460,16 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (!canDrain || this.phase === 'waiting') this.finish('store_failed', message);
   }
 
-  /** Turrets ready, or firing for this run: one firing for another HQ's start is not (spec 8.13). */
+  /**
+   * Turrets ready that hear this HQ (spec 8.14), or firing for this run: one firing for another HQ's
+   * start is not (spec 8.13).
+   */
   private readyCount(): number {
-    return this.registry
-      .alive()
-      .filter((t) => t.status === 'ready' || (t.status === 'running' && t.firing === 'ours')).length;
+    return this.registry.alive().filter((t) => this.counted(t)).length;
+  }
+
+  private counted(t: TurretInfo): boolean {
+    return (t.status === 'ready' && t.hearsUs) || (t.status === 'running' && t.firing === 'ours');
   }
 
   /** Whether this HQ advertises `session`: only with a heartbeat of 5 s at most (spec 8.8). */
@@ -495,10 +537,14 @@ export class HqRun extends EventEmitter<RunEvents> {
 
   /**
    * A legacy turret parses every frame it gets as JSON, direct orders to others included, and dies of
-   * a topic prefix: address a turret only when no legacy turret listens (spec 3.1.3).
+   * a topic prefix, and it may listen before this HQ has heard from it: address a turret only when
+   * every turret that may still be connected is a 1.x one and the PUB socket has no connection more
+   * than them (spec 3.1.3, 3.1.5). A lost turret may still be connected, so it stays in the count.
    */
   private mayAddress(t: TurretInfo): boolean {
-    return isModern(t) && this.registry.list().every((x) => isModern(x) || isDead(x));
+    if (!isModern(t)) return false;
+    const connected = this.registry.list().filter((x) => x.status !== 'aborted' && x.status !== 'killed');
+    return connected.every((x) => isModern(x)) && this.pubPeers <= connected.length;
   }
 
   private startFiring(): void {
@@ -506,8 +552,10 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.startedAtMono = performance.now();
     this.startedAt = Date.now() / 1000;
     this.ingest.updateRun({ started_at: this.startedAt });
-    for (const t of this.registry.alive()) this.lateStarts.set(t.uuid, this.startedAtMono);
-    this.sendStart('');
+    // Those counted got this start; one not yet heard to hear us gets its own once it does (8.14).
+    for (const t of this.registry.alive())
+      if (this.counted(t)) this.lateStarts.set(t.uuid, this.startedAtMono);
+    this.sendStart();
     this.emit('phase', 'running');
     this.emitProgress();
     this.after(this.project.config.run_time * 1000, () => {
@@ -515,8 +563,13 @@ export class HqRun extends EventEmitter<RunEvents> {
     });
   }
 
-  /** set_transaction_context then start, like the legacy HQ; topic '' broadcasts (spec 3.1.3). */
-  private sendStart(topic: string): void {
+  /**
+   * set_transaction_context then start, like the legacy HQ, always by broadcast (spec 3.1.3, 3.1.4):
+   * a turret already firing ignores it (4.2.1), and its running status then changes nothing here
+   * (TurretRegistry.update counts a start only when a turret was not firing for this run).
+   */
+  private sendStart(): void {
+    const topic = '';
     this.registry.startSent = true;
     this.send(
       encodeCommand({ command: 'set_transaction_context', msg: this.opts.transactionContext }, topic),
@@ -567,7 +620,8 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (counted) this.finish(this.outcome, this.message);
   }
 
-  private tick(): void {
+  /** Broadcasts a status_request with this HQ's advertisement (spec 8.2, 8.7, 8.8). */
+  private requestStatus(): void {
     if (this.phase === 'finished') return;
     this.send(
       encodeCommand({
@@ -578,6 +632,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       }),
     );
     // Judged on what has arrived: a backlog of results never makes a healthy turret look silent.
+    this.lastRequestAt = performance.now();
     const now = this.ingest.judgedAt(performance.now());
     this.settleLastWords(now);
     for (const t of this.registry.markLost(now, this.opts.lostAfterMs)) {
@@ -586,6 +641,11 @@ export class HqRun extends EventEmitter<RunEvents> {
     }
     if (this.phase === 'running' && this.registry.size > 0 && this.registry.alive().length === 0) {
       const dead = this.registry.list();
+  }
+
+  private tick(): void {
+    if (this.phase === 'finished') return;
+    this.requestStatus();
       this.stopAndDrain(
         'all_turrets_dead',
         `every turret is gone: ${dead.map((t) => `${t.name} ${t.status}`).join(', ')}`,
@@ -633,13 +693,18 @@ export class HqRun extends EventEmitter<RunEvents> {
     const c = this.ingest.counts;
     const summary: RunSummary = {
       outcome: this.outcome,
-      exitCode: EXIT_CODES[this.outcome],
+      exitCode:
+        this.outcome === 'completed' && thresholds.some((v) => !v.passed)
+          ? THRESHOLDS_FAILED_EXIT
+          : EXIT_CODES[this.outcome],
+      thresholds,
       message: this.message,
       resultsDir: this.resultsDir,
       dbPath: this.dbPath,
       runId: this.runId,
       transactions: c.stored,
       errors: c.errors,
+    const thresholds = this.judge();
       unattributed: c.unattributed,
       notStored: c.notStored,
       rejects,
@@ -714,6 +779,8 @@ export class HqRun extends EventEmitter<RunEvents> {
           this.curve
             ? `WARNING: refused a connection on ${key} that failed the CURVE handshake (${code}): a turret without keys (curve_server_key, curve_secret_key) or with another HQ key; security.curve is on (spec 11.2)`
             : `WARNING: a connection on ${key} failed its handshake (${code}): a turret with CURVE keys facing this HQ, whose security.curve is off? (spec 11.2)`,
+        if (socket === this.pub && event.type === 'accept') this.pubPeers++;
+        else if (socket === this.pub && event.type === 'disconnect') this.pubPeers--;
         );
       }
     } catch {
@@ -754,6 +821,8 @@ export class HqRun extends EventEmitter<RunEvents> {
       results_sent: t.resultsSent,
       results_stored: t.resultsStored,
       curve_key: this.curveKeyOf(t),
+      firing_from: t.firingFrom,
+      firing_until: t.firingUntil,
     });
   }
 
@@ -774,6 +843,8 @@ export class HqRun extends EventEmitter<RunEvents> {
       resultsStored: this.countedFor(t).stored,
       reason: t.reason,
       curveKey: this.curveKeyOf(t),
+      firingFrom: t.firingFrom,
+      firingUntil: t.firingUntil,
     };
   }
 
@@ -798,6 +869,33 @@ export class HqRun extends EventEmitter<RunEvents> {
       rate,
       rejects: c.rejects,
     });
+    this.judgeLive(now);
+  }
+
+  /** The thresholds' verdicts on the results stored so far. */
+  private judge(): ReturnType<typeof judgeThresholds> {
+    const setup = liveMetricsSetup(this.thresholds);
+    if (setup === null) return [];
+    return judgeThresholds(this.thresholds, liveSource(this.ingest.metrics ?? new LiveMetrics(setup).snapshot()));
+  }
+
+  /**
+   * abort_on_fail: while firing, each progress interval, a threshold past its delay_abort_eval whose
+   * statistic is out of bounds stops the run (as a user stop) with outcome threshold_aborted. One
+   * with nothing to judge yet (no result, a timer not seen yet) waits.
+   */
+  private judgeLive(now: number): void {
+    if (this.phase !== 'running' || !this.thresholds.some((t) => t.abortOnFail)) return;
+    const elapsed = (now - this.startedAtMono) / 1000;
+    const due = this.thresholds.filter((t) => t.abortOnFail && elapsed >= t.delayAbortEval);
+    if (due.length === 0 || this.ingest.metrics === null) return;
+    const failed = judgeThresholds(due, liveSource(this.ingest.metrics)).find(
+      (v) => !v.passed && v.actual !== null,
+    );
+    if (!failed) return;
+    const message = `threshold thresholds[${failed.index}] failed during the run (abort_on_fail): ${failed.message}`;
+    this.emit('log', message);
+    this.stopAndDrain('threshold_aborted', message);
   }
 
   private every(ms: number, fn: () => void): void {
@@ -815,6 +913,11 @@ function closeQuietly(socket: zmq.Socket): void {
   } catch {
     // already closed
   }
+}
+
+/** The epoch seconds (this clock) of a performance.now() time `at`. */
+function epochOf(at: number): number {
+  return (Date.now() - (performance.now() - at)) / 1000;
 }
 
 function portOf(endpoint: string): number {

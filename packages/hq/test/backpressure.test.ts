@@ -49,6 +49,10 @@ void describe('back-pressure', () => {
       push.connect(`tcp://127.0.0.1:${run.rcPort}`);
       const status = { turret: 'flood', status: 'ready', uuid, rampup: 0, script: 'v_user.js', canons: 1 };
       await push.send(JSON.stringify(status));
+      // Joined once it answers a status_request sent after its first status (spec 8.14): it has no
+      // SUB socket, so it says ready again once the HQ has heard it (and asked).
+      await waitFor(() => run.turrets().length === 1, 30_000, 'the HQ to hear it');
+      await push.send(JSON.stringify(status));
       await waitFor(() => run.phase === 'running', 30_000, 'the run to start');
       await push.send(JSON.stringify({ ...status, status: 'running' }));
 

@@ -56,6 +56,10 @@ void it('keeps its turrets, names and statistics whatever a rogue sends in their
     const uuid = run.turrets()[0]!.uuid;
     push.connect(`tcp://127.0.0.1:${run.rcPort}`);
     await push.send(status('doomed', 'doomed-uuid', 'ready'));
+    // Joined once it answers a status_request sent after its first status (spec 8.14): it has no SUB
+    // socket, so say ready again once the HQ has heard it (and asked).
+    await waitFor(() => run.turrets().length === 2, 60_000, 'doomed to be heard');
+    await push.send(status('doomed', 'doomed-uuid', 'ready'));
     await waitFor(() => run.phase === 'running', 60_000, 'the run to start');
 
     for (let i = 0; i < 3; i++) await push.send(status('t1', uuid, 'killed'));

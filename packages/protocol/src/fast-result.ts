@@ -22,6 +22,7 @@ export function isPlainValidResult(o: Record<string, unknown>): o is ResultMessa
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) return false;
   if (uuid !== undefined && (typeof uuid !== 'string' || uuid.length === 0)) return false;
   if (seq !== undefined && !(Number.isInteger(seq) && (seq as number) >= 0)) return false;
+  if (o.setup_failed !== undefined && typeof o.setup_failed !== 'boolean') return false;
   return true;
 }
 

@@ -22,6 +22,8 @@ export interface TurretStatus {
   reason: string | null;
   /** session: the run_id of the start the turret last obeyed (spec 8.9); absent when not reported. */
   run_id?: string;
+  /** Canons abandoned after the stop grace time at the last stop (spec 4.3); absent when not reported. */
+  canons_abandoned?: number;
 }
 
 /** A result in canonical form. */
@@ -36,6 +38,8 @@ export interface Result {
   custom_timers: Record<string, number>;
   /** accounting: sequence number, null when absent. */
   seq: number | null;
+  /** True when the result reports a failed setup, not a transaction (spec 5.3); absent otherwise. */
+  setup_failed?: true;
 }
 
 const toNumber = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
@@ -59,6 +63,7 @@ export function normaliseStatus(m: StatusMessage): TurretStatus {
     results_sent: m.results_sent === undefined ? null : toNumber(m.results_sent),
     reason: m.reason ?? null,
     ...(m.run_id === undefined ? {} : { run_id: m.run_id }),
+    ...(m.canons_abandoned === undefined ? {} : { canons_abandoned: m.canons_abandoned }),
   };
 }
 
@@ -78,7 +83,7 @@ export function normaliseResult(
       break;
     }
   }
-  return {
+  const out: Result = {
     turret_name: m.turret_name ?? turretName,
     uuid: m.uuid ?? uuid,
     elapsed: toNumber(m.elapsed),
@@ -88,4 +93,6 @@ export function normaliseResult(
     custom_timers: custom,
     seq: m.seq ?? null,
   };
+  if (m.setup_failed === true) out.setup_failed = true;
+  return out;
 }

@@ -37,6 +37,7 @@ interface DecodedProtoResult {
   turret_name?: string;
   uuid?: string;
   seq?: number | { toNumber(): number };
+  setup_failed?: boolean;
 }
 
 /** Decodes a tagged protobuf frame into the JSON shape of a batch. Throws on malformed bytes. */
@@ -59,6 +60,7 @@ export function decodeProtobufBatch(frame: Uint8Array): ResultBatch {
     if (Object.hasOwn(r, 'uuid')) out.uuid = r.uuid;
     if (Object.hasOwn(r, 'seq') && r.seq !== undefined)
       out.seq = typeof r.seq === 'number' ? r.seq : r.seq.toNumber();
+    if (Object.hasOwn(r, 'setup_failed')) out.setup_failed = r.setup_failed === true;
     return out;
   });
   return { turret_name: raw.turret_name, uuid: raw.uuid, results: results as ResultBatch['results'] };

@@ -193,12 +193,12 @@ export class PgStore {
   saveTurret(t: TurretRow): Promise<void> {
     return this.guarded(async () => {
       await this.client.query(
-        `INSERT INTO turret (run_id, name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        `INSERT INTO turret (run_id, name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (run_id, uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
            rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
            capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
-           curve_key = excluded.curve_key`,
+           curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until`,
         [
           this.runId,
           t.name,
@@ -213,6 +213,8 @@ export class PgStore {
           t.results_sent,
           t.results_stored,
           t.curve_key ?? null,
+          t.firing_from ?? null,
+          t.firing_until ?? null,
         ],
       );
     });

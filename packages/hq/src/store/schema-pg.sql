@@ -32,8 +32,19 @@ CREATE TABLE IF NOT EXISTS turret (
   results_sent BIGINT,
   results_stored BIGINT NOT NULL DEFAULT 0,
   curve_key TEXT,
+  firing_from DOUBLE PRECISION,      -- when it began firing for this run (running status or first result)
+  firing_until DOUBLE PRECISION,     -- when it stopped (first status not running after, or last result)
   UNIQUE (run_id, uuid)
 );
+-- Columns added since the table was first made: a database an earlier HQ made gets them here (only
+-- then: an ALTER TABLE would lock the table at every start, while other runs write to it).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'turret' AND column_name = 'firing_from') THEN
+    ALTER TABLE turret ADD COLUMN firing_from DOUBLE PRECISION, ADD COLUMN firing_until DOUBLE PRECISION;
+  END IF;
+END $$;
 
 -- No foreign key on the result tables: a key check per row would cost COPY its speed; the HQ
 -- writes the run row before any result.

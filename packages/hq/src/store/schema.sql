@@ -39,7 +39,9 @@ CREATE TABLE IF NOT EXISTS turret (
   capabilities TEXT,                 -- JSON array
   results_sent INTEGER,              -- accounting: reported by the turret, NULL without accounting
   results_stored INTEGER NOT NULL DEFAULT 0,
-  curve_key TEXT                     -- CURVE runs (spec 11): the admitted key named like the turret, else NULL
+  curve_key TEXT,                    -- CURVE runs (spec 11): the admitted key named like the turret, else NULL
+  firing_from REAL,                  -- when it began firing for this run (its running status or first result), NULL if never
+  firing_until REAL                  -- when it stopped (its first status not running after, or last result, the later), NULL if not
 );
 
 CREATE TABLE IF NOT EXISTS result (

@@ -134,6 +134,10 @@ export interface TurretRow {
   results_stored: number;
   /** CURVE runs: the admitted key named like the turret (spec 11), else null. */
   curve_key?: string | null;
+  /** Epoch seconds when it began firing for this run (running status or first result), else null. */
+  firing_from?: number | null;
+  /** Epoch seconds when it stopped firing (status after firing or last result), else null. */
+  firing_until?: number | null;
 }
 
 /** The `run` row written when the run is set up. */
@@ -171,12 +175,12 @@ export class ResultsStore {
       'INSERT INTO reject (received_at, code, reason, frame_size, frame) VALUES (?, ?, ?, ?, ?)',
     );
     this.upsert = this.db.prepare(
-      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key)
-       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored, @curve_key)
+      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until)
+       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored, @curve_key, @firing_from, @firing_until)
        ON CONFLICT(uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
          rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
          capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
-         curve_key = excluded.curve_key`,
+         curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until`,
     );
   }
 
@@ -236,7 +240,13 @@ export class ResultsStore {
 
   /** Inserts or updates a turret by uuid. */
   saveTurret(t: TurretRow): void {
-    this.upsert.run({ curve_key: null, ...t, capabilities: JSON.stringify(t.capabilities) });
+    this.upsert.run({
+      curve_key: null,
+      firing_from: null,
+      firing_until: null,
+      ...t,
+      capabilities: JSON.stringify(t.capabilities),
+    });
   }
 
   /** Writes the run row (there is one per file) and returns nothing; later updates set times and outcome. */

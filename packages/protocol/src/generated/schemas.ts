@@ -637,6 +637,12 @@ export const ResultSchema = {
       "x-proto": 7,
       "x-since": "1.0",
       "x-extension": "accounting"
+    },
+    "setup_failed": {
+      "description": "True when this result reports a canon's failed setup rather than a transaction (spec 5.3): `error` says why, no transaction ran, and receivers count it apart and keep it out of latency statistics. Absent (or false) for a transaction's result. Never sent to an HQ that has not advertised protocol 1.x (spec 12.2).",
+      "type": "boolean",
+      "x-proto": 9,
+      "x-since": "1.0"
     }
   },
   "additionalProperties": true,
@@ -746,6 +752,12 @@ export const StatusSchema = {
       "minLength": 1,
       "x-since": "1.0",
       "x-extension": "session"
+    },
+    "canons_abandoned": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Canons still in a transaction (or setup) when the stop's grace time ran out, left behind at the last stop (spec 4.3): their late results are never sent. Sent by a turret that has stopped firing, to an HQ that advertised protocol 1.x; absent means none reported.",
+      "x-since": "1.0"
     }
   },
   "additionalProperties": true,
@@ -860,6 +872,18 @@ export const TurretConfigSchema = {
       "default": 30,
       "x-since": "1.0",
       "x-extension": "session"
+    },
+    "transaction_timeout": {
+      "description": "Seconds one transaction (or one canon's setup) may take (spec 7.6). A transaction still running then is abandoned: the turret sends its result with the error `transaction timed out after <n> s (transaction_timeout)` and the canon goes on with its next transaction; whatever the abandoned one does later is never reported. 0 turns it off. The reference turret can interrupt only a transaction that waits (a pending promise), not a synchronous endless loop.",
+      "type": "number",
+      "minimum": 0,
+      "default": 60,
+      "examples": [
+        60,
+        5,
+        0
+      ],
+      "x-since": "1.0"
     },
     "curve_server_key": {
       "description": "Path of the HQ's public certificate (`hq.key`), relative to the config file (spec 11.4). With `curve_secret_key`, the turret's SUB and PUSH sockets are CURVE clients that connect only to the HQ holding that key; without both, the turret speaks plain ZeroMQ.",

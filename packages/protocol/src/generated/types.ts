@@ -266,6 +266,10 @@ export interface TurretConfig {
    */
   hq_timeout?: number;
   /**
+   * Seconds one transaction (or one canon's setup) may take (spec 7.6). A transaction still running then is abandoned: the turret sends its result with the error `transaction timed out after <n> s (transaction_timeout)` and the canon goes on with its next transaction; whatever the abandoned one does later is never reported. 0 turns it off. The reference turret can interrupt only a transaction that waits (a pending promise), not a synchronous endless loop.
+   */
+  transaction_timeout?: number;
+  /**
    * Path of the HQ's public certificate (`hq.key`), relative to the config file (spec 11.4). With `curve_secret_key`, the turret's SUB and PUSH sockets are CURVE clients that connect only to the HQ holding that key; without both, the turret speaks plain ZeroMQ.
    */
   curve_server_key?: string;
@@ -336,6 +340,10 @@ export interface ResultMessage {
    * accounting extension: this result's sequence number within the turret, from 0 at each start and without gaps (spec 8.6).
    */
   seq?: number;
+  /**
+   * True when this result reports a canon's failed setup rather than a transaction (spec 5.3): `error` says why, no transaction ran, and receivers count it apart and keep it out of latency statistics. Absent (or false) for a transaction's result. Never sent to an HQ that has not advertised protocol 1.x (spec 12.2).
+   */
+  setup_failed?: boolean;
   [k: string]: unknown;
 }
 /**
@@ -391,5 +399,9 @@ export interface StatusMessage {
    * session extension: the `run_id` of the last `start` this turret obeyed, as the HQ sent it (spec 8.9), so the HQ knows which run a `running` or a `results_sent` belongs to. Present only when the HQ advertised session and that start carried a `run_id`.
    */
   run_id?: string;
+  /**
+   * Canons still in a transaction (or setup) when the stop's grace time ran out, left behind at the last stop (spec 4.3): their late results are never sent. Sent by a turret that has stopped firing, to an HQ that advertised protocol 1.x; absent means none reported.
+   */
+  canons_abandoned?: number;
   [k: string]: unknown;
 }
