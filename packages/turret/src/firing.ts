@@ -2,6 +2,7 @@
  * Canons firing inside one thread: each canon is an async loop that creates its transaction, runs
  * setup once, then runs the transaction until stopped, emitting one result per run (spec 6.3, 6.5).
  */
+import { setMaxListeners } from 'node:events';
 import type { ResolvedTurretConfig } from '@oct/protocol';
 import { errorText, type CanonTransaction, type TransactionFactory } from './script.js';
 import type { CustomTimers, TransactionContext } from './transaction.js';
@@ -13,6 +14,8 @@ export interface RawResult {
   scriptrun_time: number;
   error: string;
   custom_timers: CustomTimers;
+  /** Present (true) only when the canon's setup failed: no transaction ran (spec 5.3). */
+  setup_failed?: true;
 }
 
 /** Which canons this thread fires, and when each starts (rampup, spec 6.4). */
@@ -65,6 +68,15 @@ interface Slot {
 const YIELD_EVERY_MS = 5;
 /** Pause before a canon retries a setup that threw. */
 const SETUP_RETRY_MS = 1000;
+/** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Turret config `transaction_timeout` when absent (seconds; its schema default). */
+const DEFAULT_TRANSACTION_TIMEOUT_S = 60;
+
+/** The error of a transaction (or setup) that ran past `transaction_timeout` (spec 7.6). */
+export function timeoutError(seconds: number): string {
+  return `transaction timed out after ${seconds} s (transaction_timeout)`;
+}
 
 /** One start..stop of this thread's canons. */
 export class Firing {
@@ -74,6 +86,8 @@ export class Firing {
   private readonly abort = new AbortController();
   private readonly slots: Slot[] = [];
   private readonly badTimers = new Set<string>();
+  /** `transaction_timeout` in seconds; 0: none. */
+  private readonly timeoutS: number;
 
   constructor(
     private readonly factory: TransactionFactory,
@@ -85,10 +99,17 @@ export class Firing {
       scriptrunTime: number,
       error: string,
       timers: CustomTimers,
+      setupFailed: boolean,
     ) => void,
     private readonly gate: Gate,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    const t = config.transaction_timeout;
+    this.timeoutS = typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : DEFAULT_TRANSACTION_TIMEOUT_S;
+    // Every canon of this thread waiting out its rampup delay or a setup retry listens once on this
+    // signal (removed when it wakes): more than Node's default of 10 is expected, not a leak.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Launches every canon's loop. */
   start(): void {
@@ -132,13 +153,19 @@ export class Firing {
     if (delayMs > 0 && !(await sleep(delayMs, this.abort.signal))) return;
     while (!this.stopping && !slot.tx) {
       const t0 = performance.now();
+      const epoch = Date.now() / 1000;
+      let error = '';
       try {
         const tx = this.factory(this.config, this.plan.context);
-        await tx.setup();
-        slot.tx = tx;
+        if (await this.settlesInTime(tx.setup())) slot.tx = tx;
+        else error = `setup: ${timeoutError(this.timeoutS)}`; // that instance is dropped
       } catch (e) {
-        // A failing setup is reported like a failing transaction, then retried after a pause.
-        this.result(t0, Date.now() / 1000, performance.now(), `setup: ${errorText(e)}`, {});
+        error = `setup: ${errorText(e)}`;
+      }
+      if (error !== '') {
+        if (this.closed) return;
+        // A failing setup is reported apart from transactions (setup_failed), then retried after a pause.
+        this.result(t0, epoch, performance.now(), error, {}, true);
         if (!(await sleep(SETUP_RETRY_MS, this.abort.signal))) return;
       }
     }
@@ -152,9 +179,8 @@ export class Firing {
       const epoch = Date.now() / 1000;
       let error = '';
       try {
-        const r = tx.run();
-        if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function')
-          await r;
+        // A run still pending at the timeout is abandoned: its late outcome is never reported (spec 6.5).
+        if (!(await this.settlesInTime(tx.run()))) error = timeoutError(this.timeoutS);
       } catch (e) {
         error = errorText(e);
       }
@@ -169,13 +195,45 @@ export class Firing {
     }
   }
 
-  private result(t0: number, epoch: number, t1: number, error: string, timers: CustomTimers): void {
+  /**
+   * Waits for what setup() or run() returned when it is a promise: true once it settled, false when it
+   * is still pending after `transaction_timeout` (spec 7.6). A rejection is thrown. A synchronous
+   * call returned already: true (a synchronous endless loop cannot be interrupted within its thread;
+   * the stop replaces the worker).
+   */
+  private async settlesInTime(r: unknown): Promise<boolean> {
+    if (r === null || typeof r !== 'object' || typeof (r as PromiseLike<unknown>).then !== 'function')
+      return true;
+    if (this.timeoutS === 0) {
+      await r;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const ms = Math.min(this.timeoutS * 1000, MAX_TIMER_MS);
+    const late = new Promise<boolean>((res) => (timer = setTimeout(res, ms, false)));
+    try {
+      // race() handles a later rejection of the abandoned promise: no unhandled rejection.
+      return await Promise.race([Promise.resolve(r as PromiseLike<unknown>).then(() => true), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private result(
+    t0: number,
+    epoch: number,
+    t1: number,
+    error: string,
+    timers: CustomTimers,
+    setupFailed = false,
+  ): void {
     this.emit(
       this.elapsed(performance.timeOrigin + t0),
       epoch,
       (t1 - t0) / 1000,
       error,
       this.cleanTimers(timers),
+      setupFailed,
     );
   }
 

@@ -35,7 +35,10 @@ export interface PoolEvents {
 interface Member {
   worker: Worker;
   loaded: Promise<void>;
-  stopped?: () => void;
+  /** Canons the worker had to abandon at the stop (reported with `stopped`). */
+  stopped?: (abandoned: number) => void;
+  /** Canons of the current start on this worker. */
+  canons: number;
   expectedExit: boolean;
 }
 
@@ -62,6 +65,7 @@ export class WorkerPool {
     let rejectLoaded!: (e: Error) => void;
     const member: Member = {
       worker,
+      canons: 0,
       expectedExit: false,
       loaded: new Promise<void>((res, rej) => {
         resolveLoaded = res;
@@ -85,7 +89,7 @@ export class WorkerPool {
           return;
         case 'stopped':
           if (m.abandoned > 0) this.events.log(`${m.abandoned} canon(s) abandoned after the stop grace time`);
-          member.stopped?.();
+          member.stopped?.(m.abandoned);
           return;
         case 'log':
           this.events.log(m.line);
@@ -119,32 +123,37 @@ export class WorkerPool {
         delayMs: canons > 0 ? (i * rampup * 1000) / canons : 0,
       });
     }
-    this.members.forEach((m, i) =>
-      this.send({ type: 'start', plan: { canons: plans[i]!, context, startAbsMs } }, m),
-    );
+    this.members.forEach((m, i) => {
+      m.canons = plans[i]!.length;
+      this.send({ type: 'start', plan: { canons: plans[i]!, context, startAbsMs } }, m);
+    });
   }
 
   /**
    * Stops firing (spec 4.3) and resolves once every worker has flushed its results. A worker stuck in a
-   * synchronous transaction is terminated and replaced after the grace time.
+   * synchronous transaction is terminated and replaced after the grace time. Resolves with the number
+   * of canons abandoned (all of a replaced worker's).
    */
-  async stop(graceMs: number, tearDownMs: number): Promise<void> {
-    await Promise.all(
+  async stop(graceMs: number, tearDownMs: number): Promise<number> {
+    const abandoned = await Promise.all(
       this.members.map(async (m, i) => {
-        const stopped = new Promise<boolean>((res) => {
-          m.stopped = () => res(true);
-          setTimeout(() => res(false), graceMs + tearDownMs + STOP_SLACK_MS).unref();
+        const stopped = new Promise<number | null>((res) => {
+          m.stopped = (n) => res(n);
+          setTimeout(() => res(null), graceMs + tearDownMs + STOP_SLACK_MS).unref();
         });
         this.send({ type: 'stop', graceMs, tearDownMs }, m);
-        if (await stopped) return;
+        const n = await stopped;
+        if (n !== null) return n;
         this.events.log('a worker thread did not stop in time (stuck transaction?): replacing it');
         m.expectedExit = true;
         await m.worker.terminate();
         const fresh = this.spawn();
         this.members[i] = fresh;
         await fresh.loaded;
+        return m.canons;
       }),
     );
+    return abandoned.reduce((a, b) => a + b, 0);
   }
 
   /** Backpressure: hold the canons between transactions while the outbox is too full. */

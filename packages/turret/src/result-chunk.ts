@@ -15,6 +15,8 @@ export interface ResultColumns {
   errors: [number, string][];
   /** [index, timers] for the results that set timers. */
   timers: [number, CustomTimers][];
+  /** Indexes of the results that report a failed setup. */
+  setupFailed: number[];
 }
 
 /** Collects results in a worker; `take()` hands over what was collected (transferable). */
@@ -23,6 +25,7 @@ export class ResultChunkWriter {
   private count = 0;
   private errors: [number, string][] = [];
   private timers: [number, CustomTimers][] = [];
+  private setupFailed: number[] = [];
 
   constructor(readonly capacity: number) {
     this.numbers = new Float64Array(capacity * 3);
@@ -33,8 +36,16 @@ export class ResultChunkWriter {
   }
 
   /** Adds a result; returns true when the chunk is full. */
-  add(elapsed: number, epoch: number, scriptrunTime: number, error: string, timers: CustomTimers): boolean {
+  add(
+    elapsed: number,
+    epoch: number,
+    scriptrunTime: number,
+    error: string,
+    timers: CustomTimers,
+    setupFailed = false,
+  ): boolean {
     const i = this.count++;
+    if (setupFailed) this.setupFailed.push(i);
     this.numbers[i * 3] = elapsed;
     this.numbers[i * 3 + 1] = epoch;
     this.numbers[i * 3 + 2] = scriptrunTime;
@@ -52,11 +63,13 @@ export class ResultChunkWriter {
       numbers: this.numbers.subarray(0, this.count * 3),
       errors: this.errors,
       timers: this.timers,
+      setupFailed: this.setupFailed,
     };
     this.numbers = new Float64Array(this.capacity * 3);
     this.count = 0;
     this.errors = [];
     this.timers = [];
+    this.setupFailed = [];
     return out;
   }
 }
@@ -77,5 +90,6 @@ export function readResultColumns(c: ResultColumns): RawResult[] {
   }
   for (const [i, error] of c.errors) out[i]!.error = error;
   for (const [i, timers] of c.timers) out[i]!.custom_timers = timers;
+  for (const i of c.setupFailed) out[i]!.setup_failed = true;
   return out;
 }

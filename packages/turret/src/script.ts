@@ -2,6 +2,8 @@
  * Loading a user's transaction script (JavaScript or TypeScript ES module, no build step) and
  * adapting its two accepted shapes, a `Transaction` class or a default function, to one interface.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResolvedTurretConfig } from '@oct/protocol';
@@ -44,9 +46,41 @@ export async function loadScript(file: string): Promise<TransactionFactory> {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     }
   } catch (e) {
+    const where = syntaxErrorAt(file, e);
+    if (where) throw new Error(`cannot load script ${where}`);
     throw new Error(`cannot load script ${file}: ${errorText(e)}`);
   }
   return adapt(mod, file);
+}
+
+/** What esbuild (tsx's compiler) throws: each message with where it is (0-based column). */
+interface EsbuildFailure {
+  errors?: { text: string; location: { file: string; line: number; column: number } | null }[];
+}
+
+/**
+ * `file:line:column: SyntaxError: text` for a syntax error in the script, or null. Node's import says
+ * what is wrong but not where; tsx (TypeScript) says where, with a 0-based column. The file is then
+ * parsed again, without running it, by the esbuild that tsx uses; columns are 1-based, as editors count.
+ */
+function syntaxErrorAt(file: string, e: unknown): string | null {
+  const tsxMessage = e instanceof Error ? /^(.+):(\d+):(\d+): ERROR: (.*)$/m.exec(e.message) : null;
+  if (tsxMessage)
+    return `${tsxMessage[1]}:${tsxMessage[2]}:${Number(tsxMessage[3]) + 1}: SyntaxError: ${tsxMessage[4]}`;
+  if (!(e instanceof SyntaxError)) return null;
+  try {
+    const esbuild = createRequire(import.meta.resolve('tsx/esm/api'))('esbuild') as {
+      transformSync(code: string, options: Record<string, unknown>): unknown;
+    };
+    esbuild.transformSync(readFileSync(file, 'utf8'), { loader: 'js', format: 'esm', sourcefile: file });
+  } catch (parse) {
+    const first = (parse as EsbuildFailure).errors?.[0];
+    if (first?.location) {
+      const { line, column } = first.location;
+      return `${file}:${line}:${column + 1}: SyntaxError: ${e.message}`;
+    }
+  }
+  return null; // the script parses: the error is in a module it imports, which Node's text names
 }
 
 function adapt(mod: Record<string, unknown>, file: string): TransactionFactory {

@@ -106,6 +106,8 @@ class TurretImpl implements Turret {
   private readonly sink: ResultSink;
   private readonly pool: WorkerPool;
   private ext: Extensions = { batch: false, protobuf: false, accounting: false };
+  /** Canons abandoned after the grace time at the last stop (status `canons_abandoned`, spec 4.3). */
+  private canonsAbandoned = 0;
   /** `session` in effect (spec 8.8 to 8.11): the HQ names its run and keeps a heartbeat. */
   private session = false;
   /** The run_id of the last start obeyed (spec 8.9); null when it had none or before any start. */
@@ -408,6 +410,7 @@ class TurretImpl implements Turret {
     }
     this.state = 'running';
     this.hasStarted = true;
+    this.canonsAbandoned = 0;
     this.runId = runId;
     this.sink.reset();
     const startAbsMs = performance.timeOrigin + performance.now();
@@ -423,7 +426,7 @@ class TurretImpl implements Turret {
     this.armWatchdog(); // off while stopping
     this.sendStatus();
     try {
-      await this.pool.stop(STOP_GRACE_MS, TEARDOWN_MS);
+      this.canonsAbandoned = await this.pool.stop(STOP_GRACE_MS, TEARDOWN_MS);
     } catch (e) {
       this.abort(`stopping the canons failed: ${(e as Error).message}`);
       return;
@@ -472,6 +475,8 @@ class TurretImpl implements Turret {
     if (reason !== undefined) s.reason = reason;
     // Which start this status (and its results_sent) belongs to; only to an HQ that asked (spec 8.9).
     if (this.session && this.runId !== null) s.run_id = this.runId;
+    // Canons left behind at the last stop (spec 4.3); said only when some were.
+    if (this.canonsAbandoned > 0 && this.state !== 'running') s.canons_abandoned = this.canonsAbandoned;
     return s;
   }
 

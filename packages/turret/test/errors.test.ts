@@ -64,7 +64,7 @@ describe('script errors', () => {
   });
 
   for (const [fixture, why] of [
-    ['syntax.js', /cannot load script .*syntax\.js: SyntaxError/],
+    ['syntax.js', /cannot load script .*syntax\.js:\d+:\d+: SyntaxError/],
     ['throws-on-load.js', /cannot load script .*throws-on-load\.js: Error: this script refuses to load/],
     ['noexport.js', /exports neither a class "Transaction" nor a default function/],
   ] as const) {
