@@ -29,15 +29,15 @@ import { ZapHandler, loadHqCurveKeys, serverOptions, type CurvePeer, type HqCurv
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
 import { LastWordsCheck, isTerminal } from './last-words.js';
-import { RECEIVE_HIGH_WATER_MARK, pumpFrames } from './pump.js';
 import { LiveMetrics, liveMetricsSetup, liveSource } from './live-metrics.js';
+import { RECEIVE_HIGH_WATER_MARK, pumpFrames } from './pump.js';
 import { loadProject, type Project } from './project.js';
 import { dbPathFor, newResultsDir } from './results-path.js';
 import {
   EXIT_CODES,
   HqError,
-  type Outcome,
   THRESHOLDS_FAILED_EXIT,
+  type Outcome,
   type RunEvents,
   type RunPhase,
   type RunProgress,
@@ -133,10 +133,6 @@ export class HqRun extends EventEmitter<RunEvents> {
   private outcome: Outcome = 'completed';
   private message = '';
   private lateStarts = new Map<string, number>();
-  /** When each turret firing for a start this HQ did not send was last told to stop (spec 8.13). */
-  private foreignStops = new Map<string, number>();
-  /** Turrets whose results from before this run are being counted again once stored. */
-  private measuring = new Set<string>();
   /** Monotonic ms when the last status_request was sent (spec 8.14: a turret's answer must follow one). */
   private lastRequestAt = -Infinity;
   /**
@@ -144,16 +140,20 @@ export class HqRun extends EventEmitter<RunEvents> {
    * means an unheard turret, perhaps a legacy one, may listen, so no direct order goes out (spec 3.1.5).
    */
   private pubPeers = 0;
+  /** When each turret firing for a start this HQ did not send was last told to stop (spec 8.13). */
+  private foreignStops = new Map<string, number>();
+  /** Turrets whose results from before this run are being counted again once stored. */
+  private measuring = new Set<string>();
   private rateSamples: { t: number; n: number }[] = [];
   private loop: Promise<void> = Promise.resolve();
   private abortListener: (() => void) | null = null;
   private readonly createdDir: boolean;
+  /** config `thresholds`, checked: judged live (abort_on_fail) and at the end. */
+  private readonly thresholds: Threshold[];
 
   /** @internal use startRun */
   constructor(
     project: Project,
-  /** config `thresholds`, checked: judged live (abort_on_fail) and at the end. */
-  private readonly thresholds: Threshold[];
     private readonly options: StartRunOptions,
   ) {
     super();
@@ -186,15 +186,15 @@ export class HqRun extends EventEmitter<RunEvents> {
       throw new HqError(`${project.configPath}: ${(e as Error).message}`);
     }
     this.resultsDir = resultsDir;
+    // loadProject checked them; a Project built by hand may not have been.
+    const thresholds = checkThresholds(cfg.thresholds, project.configPath);
+    if (!thresholds.ok) throw new HqError(thresholds.errors.join('\n'));
+    this.thresholds = thresholds.thresholds;
     // CURVE servers in a context of their own: ZAP is answered per context (curve.ts).
     const context = this.curve ? new zmq.Context() : undefined;
     const secure = (socket: 'pub' | 'pull') =>
       this.curve ? { context, ...serverOptions(this.curve, socket) } : {};
     this.pub = new zmq.Publisher({ linger: 0, sendHighWaterMark: 10_000, ...secure('pub') });
-    // loadProject checked them; a Project built by hand may not have been.
-    const thresholds = checkThresholds(cfg.thresholds, project.configPath);
-    if (!thresholds.ok) throw new HqError(thresholds.errors.join('\n'));
-    this.thresholds = thresholds.thresholds;
     this.pull = new zmq.Pull({ linger: 0, receiveHighWaterMark: RECEIVE_HIGH_WATER_MARK, ...secure('pull') });
     if (this.curve && context) this.zapContext = context;
     for (const [socket, key] of [
@@ -225,12 +225,12 @@ export class HqRun extends EventEmitter<RunEvents> {
           config_json: JSON.stringify(cfg),
           hq_version: HQ_VERSION,
         },
+        metrics: liveMetricsSetup(this.thresholds),
         onStatus: (s, receivedAt) => this.onStatus(s, receivedAt),
         onHeard: (uuid, receivedAt) => {
           this.registry.heard(uuid, receivedAt, epochOf(receivedAt));
           this.lastWords.heard(uuid, receivedAt, null);
         },
-        metrics: liveMetricsSetup(this.thresholds),
         onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
@@ -284,6 +284,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.after(this.opts.joinTimeoutMs, () => {
       if (this.phase !== 'waiting') return;
       const ready = this.readyCount();
+      const deaf = this.registry.alive().filter((t) => t.status === 'ready' && !t.hearsUs).length;
       this.finish(
         'no_turrets',
         `${ready} of ${this.project.config.min_turrets} turret(s) (min_turrets) ready within ${Math.round(this.opts.joinTimeoutMs / 1000)} s` +
@@ -296,7 +297,6 @@ export class HqRun extends EventEmitter<RunEvents> {
     const signal = this.options.signal;
     if (signal) {
       this.abortListener = () => this.stop('interrupted');
-      const deaf = this.registry.alive().filter((t) => t.status === 'ready' && !t.hearsUs).length;
       if (signal.aborted) queueMicrotask(this.abortListener);
       else signal.addEventListener('abort', this.abortListener, { once: true });
     }
@@ -410,6 +410,13 @@ export class HqRun extends EventEmitter<RunEvents> {
     const now = performance.now();
     const wasInRun = this.registry.get(s.uuid)?.inRun ?? false;
     const { turret, isNew, previous, started, foreign } = this.registry.update(s, receivedAt);
+    // Joined only once it answers a status_request sent after it was first heard (spec 8.14): ask now.
+    if (!turret.hearsUs) {
+      if (turret.probedAt === null) {
+        if (this.lastRequestAt <= receivedAt) this.requestStatus();
+        turret.probedAt = this.lastRequestAt;
+      } else if (receivedAt > turret.probedAt) turret.hearsUs = true;
+    }
     // Up to its running status for this run's first start, what it sent was another start's (8.12).
     // Counted at each status before it, and at that status too when it names this run: a turret
     // with session says running before its results (8.9); one without may say so only when asked.
@@ -419,13 +426,6 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.saveTurret(turret);
     if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
     else if (previous !== turret.status)
-    // Joined only once it answers a status_request sent after it was first heard (spec 8.14): ask now.
-    if (!turret.hearsUs) {
-      if (turret.probedAt === null) {
-        if (this.lastRequestAt <= receivedAt) this.requestStatus();
-        turret.probedAt = this.lastRequestAt;
-      } else if (receivedAt > turret.probedAt) turret.hearsUs = true;
-    }
       this.emit('turret', { kind: 'state', turret: this.view(turret), previous });
     if (foreign) this.stopForeign(turret, now);
     if (this.phase === 'waiting' && this.readyCount() >= this.project.config.min_turrets) {
@@ -623,6 +623,7 @@ export class HqRun extends EventEmitter<RunEvents> {
   /** Broadcasts a status_request with this HQ's advertisement (spec 8.2, 8.7, 8.8). */
   private requestStatus(): void {
     if (this.phase === 'finished') return;
+    this.lastRequestAt = performance.now();
     this.send(
       encodeCommand({
         command: 'status_request',
@@ -631,8 +632,12 @@ export class HqRun extends EventEmitter<RunEvents> {
           : { protocol: PROTOCOL_VERSION, capabilities: CAPABILITIES.filter((c) => c !== 'session') },
       }),
     );
+  }
+
+  private tick(): void {
+    if (this.phase === 'finished') return;
+    this.requestStatus();
     // Judged on what has arrived: a backlog of results never makes a healthy turret look silent.
-    this.lastRequestAt = performance.now();
     const now = this.ingest.judgedAt(performance.now());
     this.settleLastWords(now);
     for (const t of this.registry.markLost(now, this.opts.lostAfterMs)) {
@@ -641,11 +646,6 @@ export class HqRun extends EventEmitter<RunEvents> {
     }
     if (this.phase === 'running' && this.registry.size > 0 && this.registry.alive().length === 0) {
       const dead = this.registry.list();
-  }
-
-  private tick(): void {
-    if (this.phase === 'finished') return;
-    this.requestStatus();
       this.stopAndDrain(
         'all_turrets_dead',
         `every turret is gone: ${dead.map((t) => `${t.name} ${t.status}`).join(', ')}`,
@@ -691,6 +691,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.closeSockets();
     const views = turrets.map((t) => this.view(t));
     const c = this.ingest.counts;
+    const thresholds = this.judge();
     const summary: RunSummary = {
       outcome: this.outcome,
       exitCode:
@@ -704,7 +705,6 @@ export class HqRun extends EventEmitter<RunEvents> {
       runId: this.runId,
       transactions: c.stored,
       errors: c.errors,
-    const thresholds = this.judge();
       unattributed: c.unattributed,
       notStored: c.notStored,
       rejects,
@@ -769,6 +769,8 @@ export class HqRun extends EventEmitter<RunEvents> {
     let said = false;
     try {
       for await (const event of socket.events) {
+        if (socket === this.pub && event.type === 'accept') this.pubPeers++;
+        else if (socket === this.pub && event.type === 'disconnect') this.pubPeers--;
         // Only a protocol failure is a peer speaking the other mechanism: ZAP refusals (auth) are
         // said by onPeer with their key, and broken pipes say nothing about the peer.
         if (event.type !== 'handshake:error:protocol' || said || this.phase === 'finished') continue;
@@ -779,8 +781,6 @@ export class HqRun extends EventEmitter<RunEvents> {
           this.curve
             ? `WARNING: refused a connection on ${key} that failed the CURVE handshake (${code}): a turret without keys (curve_server_key, curve_secret_key) or with another HQ key; security.curve is on (spec 11.2)`
             : `WARNING: a connection on ${key} failed its handshake (${code}): a turret with CURVE keys facing this HQ, whose security.curve is off? (spec 11.2)`,
-        if (socket === this.pub && event.type === 'accept') this.pubPeers++;
-        else if (socket === this.pub && event.type === 'disconnect') this.pubPeers--;
         );
       }
     } catch {
@@ -876,7 +876,10 @@ export class HqRun extends EventEmitter<RunEvents> {
   private judge(): ReturnType<typeof judgeThresholds> {
     const setup = liveMetricsSetup(this.thresholds);
     if (setup === null) return [];
-    return judgeThresholds(this.thresholds, liveSource(this.ingest.metrics ?? new LiveMetrics(setup).snapshot()));
+    return judgeThresholds(
+      this.thresholds,
+      liveSource(this.ingest.metrics ?? new LiveMetrics(setup).snapshot()),
+    );
   }
 
   /**
