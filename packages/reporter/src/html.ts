@@ -99,7 +99,33 @@ function missingCell(missing: number): string {
   return `<td class="num err" data-testid="surplus" title="more results stored in its name than it sent: forged (spec 7.5) or a wrong count">+${fmtInt(-missing)} extra</td>`;
 }
 
-function turretRow(t: TurretSummary, accounting: boolean, curve: boolean): string {
+/** A firing window later than this after the run's start is flagged (a turret that missed the start). */
+const LATE_FIRING_S = 1;
+
+/**
+ * The turret's own firing window, in seconds from the run's start (HQ clock), absolute times in the
+ * title; flagged when it began more than LATE_FIRING_S after the start.
+ */
+function firingCell(t: TurretSummary, runStart: number | null): string {
+  if (t.firing_from === null) return '<td class="muted" data-testid="firing">never fired</td>';
+  const rel = (epoch: number | null): string =>
+    epoch === null
+      ? '…'
+      : runStart === null
+        ? fmtTime(epoch, true)
+        : `${epoch >= runStart ? '+' : '−'}${fmtDuration(Math.abs(epoch - runStart))}`;
+  const late = runStart !== null && t.firing_from - runStart > LATE_FIRING_S;
+  const title = `from ${fmtTime(t.firing_from, true)} to ${t.firing_until === null ? 'the end' : fmtTime(t.firing_until, true)}${late ? ': it began firing late (it missed the start, spec 8.14)' : ''}`;
+  return `<td class="mono" data-testid="firing" data-from="${t.firing_from}" data-until="${t.firing_until ?? ''}" title="${esc(title)}">${rel(t.firing_from)} to ${rel(t.firing_until)}${late ? ' <span class="badge warn" data-testid="late-flag">⚠ late</span>' : ''}</td>`;
+}
+
+function turretRow(
+  t: TurretSummary,
+  accounting: boolean,
+  curve: boolean,
+  firing: boolean,
+  runStart: number | null,
+): string {
   // The original OCT stored naive local datetimes: show them as stored rather than guess a zone.
   const when =
     t.updated_at_text !== null
@@ -114,7 +140,7 @@ function turretRow(t: TurretSummary, accounting: boolean, curve: boolean): strin
     (t.results_outside_window ?? 0) > 0
       ? ` <span class="badge warn" data-testid="clock-flag" title="${esc(outsideText(t.results_outside_window ?? 0, t.outside_window_first, t.outside_window_last))} outside the run: wrong clock">⚠ clock</span>`
       : '';
-  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}${clock}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${intCell(t.results_in_file)}${acc}${curve ? `<td class="mono" data-testid="curve-key">${esc(t.curve_key ?? '–')}</td>` : ''}</tr>`;
+  return `<tr class="${t.dead ? 'dead' : ''}"><td>${esc(t.name)}${clock}</td><td class="mono">${esc(t.uuid ?? '–')}</td><td class="num">${t.canons ?? '–'}</td><td class="mono">${esc(t.script ?? '–')}</td><td class="num">${t.rampup ?? '–'}</td><td>${statusBadge(t.status, t.dead)}</td><td>${when}</td>${firing ? firingCell(t, runStart) : ''}${intCell(t.results_in_file)}${acc}${curve ? `<td class="mono" data-testid="curve-key">${esc(t.curve_key ?? '–')}</td>` : ''}</tr>`;
 }
 
 function workload(model: ReportModel): string {
@@ -123,7 +149,10 @@ function workload(model: ReportModel): string {
   const dead = turrets.filter((t) => t.dead);
   // CURVE runs name the key each turret connected with (matched by name, spec 11).
   const curve = turrets.some((t) => t.curve_key !== null);
-  const rows = turrets.map((t) => turretRow(t, accounting, curve)).join('\n');
+  // Files written before the HQ kept each turret's firing window (OCT 0.4's among them) have none.
+  const firing = turrets.some((t) => t.firing_from !== null);
+  const runStart = model.summary.started_at;
+  const rows = turrets.map((t) => turretRow(t, accounting, curve, firing, runStart)).join('\n');
   const accHead = accounting
     ? '<th class="num">Sent</th><th class="num">Stored</th><th class="num">Missing</th>'
     : '';
@@ -153,7 +182,7 @@ function workload(model: ReportModel): string {
   const table =
     turrets.length === 0
       ? '<p class="muted">The results file has no turret rows.</p>'
-      : `<div class="table-wrap"><table id="turrets"><thead><tr><th>Turret</th><th>UUID</th><th class="num">Canons</th><th>Script</th><th class="num">Rampup <small>s</small></th><th>Last status</th><th>Status time</th><th class="num">Results in file</th>${accHead}${curve ? '<th title="the authorised CURVE key named like the turret that connected">CURVE key</th>' : ''}</tr></thead>
+      : `<div class="table-wrap"><table id="turrets"><thead><tr><th>Turret</th><th>UUID</th><th class="num">Canons</th><th>Script</th><th class="num">Rampup <small>s</small></th><th>Last status</th><th>Status time</th>${firing ? '<th title="when the turret itself began and stopped firing for the run (its running status or first result; its first status no longer running, or its last result), from the run\'s start">Firing <small>from start</small></th>' : ''}<th class="num">Results in file</th>${accHead}${curve ? '<th title="the authorised CURVE key named like the turret that connected">CURVE key</th>' : ''}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;

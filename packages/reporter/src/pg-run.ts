@@ -76,6 +76,8 @@ const TABLES: Record<string, [string, Kind][]> = {
     ['results_sent', 'int'],
     ['results_stored', 'int'],
     ['curve_key', 'text'],
+    ['firing_from', 'real'],
+    ['firing_until', 'real'],
   ],
   result: RESULT_COLUMNS,
   // Results kept aside: a reason, then a result's columns.
@@ -88,6 +90,9 @@ const TABLES: Record<string, [string, Kind][]> = {
     ['frame', 'blob'],
   ],
 };
+
+/** Columns added after a table was first made: a database no HQ of their time has written lacks them. */
+const ADDED_COLUMNS = new Set(['turret.firing_from', 'turret.firing_until']);
 
 const SQL_TYPE: Record<Kind, string> = { text: 'TEXT', real: 'REAL', int: 'INTEGER', blob: 'BLOB' };
 
@@ -171,6 +176,15 @@ export async function copyPgRun(uri: string, run: string): Promise<PgRunCopy> {
       if (e instanceof ReportError) throw e;
       throw new ReportError(`${where}: not an OCT results database: ${mask(pgLine(e), uri)}`);
     }
+    let present: Set<string>;
+    try {
+      const { rows } = await client.query<{ table_name: string; column_name: string }>(
+        'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()',
+      );
+      present = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
+    } catch (e) {
+      throw new ReportError(`${where}: reading its columns failed: ${mask(pgLine(e), uri)}`);
+    }
     const db = new Database(dbPath);
     try {
       db.pragma('journal_mode = OFF');
@@ -183,7 +197,10 @@ export async function copyPgRun(uri: string, run: string): Promise<PgRunCopy> {
         const insert = db.prepare(
           `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
         );
-        const select = `SELECT ${names.join(', ')} FROM ${table} WHERE ${table === 'run' ? 'id' : 'run_id'} = ${id} ORDER BY id`;
+        const picked = names.map((c) =>
+          ADDED_COLUMNS.has(`${table}.${c}`) && !present.has(`${table}.${c}`) ? `NULL AS ${c}` : c,
+        );
+        const select = `SELECT ${picked.join(', ')} FROM ${table} WHERE ${table === 'run' ? 'id' : 'run_id'} = ${id} ORDER BY id`;
         // Transactions of 10,000 rows: SQLite's speed without holding a whole run.
         let rows: unknown[][] = [];
         const flush = db.transaction((batch: unknown[][]) => {

@@ -43,6 +43,13 @@ export interface TurretInfo {
   results_stored: number | null;
   /** CURVE runs (spec 11): the authorised key named like the turret that connected, else null. */
   curve_key: string | null;
+  /**
+   * Epoch seconds (HQ clock) when the turret began firing for the run (its running status or first
+   * result) and when it stopped (its first status no longer running, or its last result); null when
+   * it never fired, or in files written before the HQ kept them (OCT 0.4 files among them).
+   */
+  firing_from: number | null;
+  firing_until: number | null;
 }
 
 /** Rejected frames grouped by code and reason. */
@@ -210,6 +217,8 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
     col(file, t, 'results_sent'),
     col(file, t, 'results_stored'),
     col(file, t, 'curve_key'),
+    col(file, t, 'firing_from'),
+    col(file, t, 'firing_until'),
   ].join(', ')} FROM turret ${cols.has('id') ? 'ORDER BY id' : ''}`;
   return (file.db.prepare(sql).all() as Record<string, unknown>[]).map((r) => {
     const updated = parseStoredTime(r.updated_at);
@@ -226,6 +235,8 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
       results_sent: num(r.results_sent),
       results_stored: num(r.results_stored),
       curve_key: str(r.curve_key),
+      firing_from: num(r.firing_from),
+      firing_until: num(r.firing_until),
     };
   });
 }

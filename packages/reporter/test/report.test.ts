@@ -426,3 +426,66 @@ void test('names the CURVE key each turret connected with, only in CURVE runs (s
   assert.match(html, /<th title="[^"]*">CURVE key<\/th>/);
   assert.match(html, /<td class="mono" data-testid="curve-key">alpha<\/td>/);
 });
+
+void test("each turret's own firing window is in summary.json and the turrets table, a late one flagged", async (t) => {
+  const { dir, cleanup } = tempDir('firing');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const w = new Database(db);
+  w.prepare('UPDATE turret SET firing_from = ?, firing_until = ? WHERE name = ?').run(
+    START + 0.05,
+    START + 10.2,
+    'alpha',
+  );
+  // beta missed the start: it fired from its next ready, 2.5 s late, until it was lost.
+  w.prepare('UPDATE turret SET firing_from = ?, firing_until = ? WHERE name = ?').run(
+    START + 2.5,
+    START + 7.5,
+    'beta',
+  );
+  w.close();
+  const { summary, htmlPath, summaryPath } = await writeReport({ dbPath: db, outDir: join(dir, 'out') });
+  assert.deepEqual(
+    summary.turrets.map((x) => [x.name, x.firing_from, x.firing_until]),
+    [
+      ['alpha', START + 0.05, START + 10.2],
+      ['beta', START + 2.5, START + 7.5],
+      ['gamma', null, null],
+    ],
+  );
+  const json = JSON.parse(readFileSync(summaryPath, 'utf8')) as RunSummary;
+  assert.equal(json.turrets[1]!.firing_from, START + 2.5, 'summary.json has it per turret');
+  const html = readFileSync(htmlPath, 'utf8');
+  const table = /<table id="turrets">[\s\S]*?<\/table>/.exec(html)![0];
+  assert.match(table, /<th[^>]*>Firing <small>from start<\/small><\/th>/);
+  const cells = [...table.matchAll(/<td[^>]*data-testid="firing"[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
+  assert.equal(cells.length, 3);
+  assert.equal(cells[0], '+0.05 s to +10.2 s');
+  assert.match(
+    cells[1]!,
+    /^\+2\.50 s to \+7\.50 s <span class="badge warn" data-testid="late-flag">⚠ late<\/span>$/,
+  );
+  assert.equal(cells[2], 'never fired');
+
+  // A file from before the columns (an OCT 0.4 one among them) rebuilds, without the column.
+  const old = join(dir, 'old', 'results.sqlite');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'old'));
+  writeOurStore(old);
+  const o = new Database(old);
+  o.exec('ALTER TABLE turret DROP COLUMN firing_from; ALTER TABLE turret DROP COLUMN firing_until');
+  o.close();
+  const before = await writeReport({ dbPath: old, outDir: join(dir, 'old') });
+  assert.deepEqual(
+    before.summary.turrets.map((x) => x.firing_from),
+    [null, null, null],
+  );
+  assert.doesNotMatch(readFileSync(before.htmlPath, 'utf8'), /data-testid="firing"/);
+  const legacy = join(dir, 'legacy', 'results.sqlite');
+  mkdirSync(join(dir, 'legacy'));
+  writeLegacyStore(legacy);
+  const rebuilt = await writeReport({ dbPath: legacy, outDir: join(dir, 'legacy') });
+  assert.ok(rebuilt.summary.turrets.length > 0);
+  assert.ok(rebuilt.summary.turrets.every((x) => x.firing_from === null && x.firing_until === null));
+});
