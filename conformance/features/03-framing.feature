@@ -2,10 +2,11 @@ Feature: 3. Framing
   Commands are one frame "<topic> <json>"; the topic is empty for a broadcast and the turret's
   uuid for a direct order. Every turret subscribes to "", so it sees direct orders for others too.
 
-  @clause-3.1 @clause-3.1.1 @must
+  @clause-3.1 @clause-3.1.1 @clause-3.4 @must
   Scenario: the turret acts on broadcasts and on direct orders with its own uuid
     Spec 3.1 (MUST): "An HQ -> turret frame is one UTF-8 frame `"<topic> <json>"`: the topic is empty for a broadcast (the frame then starts with one space) or the uuid of the addressed turret, and the JSON is an object `{"command": <name>, "msg": <any>}`."
     Spec 3.1.1 (MUST): "A turret acts on a command whose topic is empty or equal to its own uuid."
+    Spec 3.4 (MUST): "A turret's `uuid`, the topic of its direct orders, contains no white space and none of the characters `"`, `{`, `}`, `[` and `]`."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ sends "start" to the turret
     Then verify results arrive within 5 seconds
@@ -31,7 +32,7 @@ Feature: 3. Framing
   @clause-3.3 @clause-8.5 @ext-protobuf
   Scenario: protobuf result batches decode and hold valid results
     Spec 3.3 (MUST): "[ext-protobuf] A protobuf frame is the tag byte `0x01` followed by a serialized `oct.v1.ResultBatch` (spec/oct.proto). The tag can never start a JSON text, so receivers tell the two apart by the first byte."
-    Spec 8.5 (MUST): "[ext-protobuf] With `protobuf` (and `batch`), result batches may be sent as protobuf frames (3.3) holding the same data."
+    Spec 8.5 (MUST): "[ext-protobuf] A protobuf result batch (3.3) holds the same data as the JSON `result-batch` message it stands for."
     Given the HQ advertises the capabilities "batch, protobuf"
     And a ready turret with 2 canons and the "succeed_with_timer" fixture
     And the turret advertised "batch, protobuf"

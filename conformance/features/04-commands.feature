@@ -4,7 +4,7 @@ Feature: 4. Commands
 
   @clause-4.1 @must
   Scenario: status_request is answered in every state
-    Spec 4.1 (MUST): "A turret answers every `status_request` with a status message within 1 second, in every state (ready, running, and after stop)."
+    Spec 4.1 (MUST): "A turret answers every valid `status_request` with a status message within 1 second, in every state: `initialized`, `ready` and `running`, also while its canons finish after a `stop` (4.3.5)."
     Given a ready turret with 2 canons and the "succeed_with_timer" fixture
     Then verify a status_request is answered within 1 second with status "ready"
     When the HQ broadcasts "start"
@@ -33,9 +33,10 @@ Feature: 4. Commands
     And the turret fires for 1 second
     Then verify firing continued across the second start without restarting
 
-  @clause-4.3 @must
+  @clause-4.3 @clause-4.3.4 @must
   Scenario: stop makes results cease within the bound
-    Spec 4.3 (MUST): "On `stop` a running turret stops firing: canons finish their current transaction, tear-downs run, results in flight are sent, and no result is sent more than 5 seconds after the stop plus the duration of the transaction then in progress."
+    Spec 4.3 (MUST): "On `stop` a running turret stops firing: each canon finishes the transaction it is running and starts no other."
+    Spec 4.3.4 (MUST): "A turret sends no result more than 5 seconds after a `stop` plus the duration of the transaction then in progress."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "stop"
@@ -68,9 +69,10 @@ Feature: 4. Commands
     Then verify a "killed" status arrives within 2 seconds
     And verify the process exits within 2 seconds of the kill
 
-  @clause-4.5 @must
+  @clause-4.5 @clause-4.5.1 @must
   Scenario: the transaction context reaches every transaction
     Spec 4.5 (MUST): "On `set_transaction_context` a turret hands `msg` to every transaction it creates afterwards."
+    Spec 4.5.1 (MUST): "The context a turret hands to the transactions of a `start` is the `msg` of the last `set_transaction_context` it received before that `start`, or `{}` when it received none."
     Given a ready turret with 2 canons and the "echo_context" fixture
     When the HQ broadcasts the transaction context {"marker": "m4x5"}
     And the HQ broadcasts "start"
@@ -88,9 +90,10 @@ Feature: 4. Commands
     When the HQ broadcasts "start"
     Then verify results arrive within 5 seconds
 
-  @clause-4.7 @must
+  @clause-4.7 @clause-3.5 @must
   Scenario: malformed command frames are survived
     Spec 4.7 (MUST): "A turret survives a malformed command frame (not UTF-8, not JSON, no space, not an object) and keeps working."
+    Spec 3.5 (MUST): "A turret splits a command frame at its first space (0x20); a frame without a space, or whose text before the first space contains `"`, `{`, `}`, `[` or `]`, has no topic and is malformed (4.7)."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts these malformed frames:
       | kind                 |

@@ -14,7 +14,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.2 @must
   Scenario: the turret advertises its protocol and capabilities
-    Spec 8.2 (MUST): "A protocol 1.x turret includes `protocol` and `capabilities` in its status messages. The HQ advertises itself in the `msg` of `status_request` (`{"protocol": "1.x", "capabilities": [...]}`); legacy turrets ignore it."
+    Spec 8.2 (MUST): "A protocol 1.x turret includes `protocol` and `capabilities` in its status messages once an HQ has advertised protocol 1.x to it (before that, section 12)."
     Given the HQ advertises the capabilities "batch, protobuf, accounting"
     And a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "start"
@@ -42,7 +42,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.4 @ext-batch
   Scenario: result batches are valid
-    Spec 8.4 (MUST): "[ext-batch] With `batch`, a turret may send many results in one `result-batch` message; each result in it is valid as in 5.3 (turret_name and uuid inherited from the batch)."
+    Spec 8.4 (MUST): "[ext-batch] With `batch`, every `result-batch` message a turret sends is valid against `result-batch.schema.json`, and each result in it is valid as in 5.3 with the batch's `turret_name` and `uuid`."
     Given the HQ advertises the capabilities "batch"
     And a ready turret with 3 canons and the "succeed_with_timer" fixture
     And the turret advertised "batch"
