@@ -439,10 +439,13 @@ export const ConfigSchema = {
       }
     },
     "external_publisher": {
-      "description": "false, or a ZeroMQ endpoint (e.g. tcp://127.0.0.1:5002) where the HQ binds a PUB socket that re-publishes every stored result.",
+      "description": "Where the HQ binds a PUB socket that re-publishes every result it stores, for live consumers: false (off), a port number as in the original OCT (bound on every interface, `tcp://*:<port>`; OCT's own default was 5002), or a ZeroMQ endpoint `tcp://`, `ipc://` or `inproc://` (e.g. `tcp://127.0.0.1:5002`, one interface only). Each result is one two-part message `[topic, result-json]`, as OCT sent it: the topic is `oct run -p <topic>`, else a random hex uuid printed at the start; consumers subscribe to it (or to \"\" for every topic). A PUB socket never waits for its subscribers: one that falls 100,000 messages behind loses the next ones, and the run is never slowed.",
       "anyOf": [
         {
           "const": false
+        },
+        {
+          "$ref": "common.schema.json#/$defs/port"
         },
         {
           "type": "string",

@@ -197,9 +197,9 @@ export interface ProjectConfig {
     [k: string]: unknown;
   };
   /**
-   * false, or a ZeroMQ endpoint (e.g. tcp://127.0.0.1:5002) where the HQ binds a PUB socket that re-publishes every stored result.
+   * Where the HQ binds a PUB socket that re-publishes every result it stores, for live consumers: false (off), a port number as in the original OCT (bound on every interface, `tcp://*:<port>`; OCT's own default was 5002), or a ZeroMQ endpoint `tcp://`, `ipc://` or `inproc://` (e.g. `tcp://127.0.0.1:5002`, one interface only). Each result is one two-part message `[topic, result-json]`, as OCT sent it: the topic is `oct run -p <topic>`, else a random hex uuid printed at the start; consumers subscribe to it (or to "" for every topic). A PUB socket never waits for its subscribers: one that falls 100,000 messages behind loses the next ones, and the run is never slowed.
    */
-  external_publisher?: false | string;
+  external_publisher?: false | number | string;
   /**
    * Channel security (spec 11). With `curve` on, the HQ's PUB and PULL sockets are CURVE servers: only turrets holding an authorised key pair connect, and every command and result is encrypted. `oct keys` makes the keys; `oct pack-turrets` gives each turret its own.
    */
