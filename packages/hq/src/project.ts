@@ -30,7 +30,8 @@ export interface ProjectConfig {
   turrets_requirements: string[];
   extra_turret_config: Record<string, unknown>;
   results_database: { db_uri: string; insert_limit: number; [k: string]: unknown };
-  external_publisher: false | string;
+  /** OCT's port number (bound on every interface), or a ZeroMQ endpoint; see external-publisher.ts. */
+  external_publisher: false | number | string;
   /** spec 11: CURVE on both sockets, keys in `keys` (relative to the project). */
   security: { curve?: boolean; keys?: string; [k: string]: unknown };
   [k: string]: unknown;

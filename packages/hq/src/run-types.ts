@@ -168,6 +168,8 @@ export interface StartRunOptions {
   progressIntervalMs?: number;
   /** Context handed to every transaction (set_transaction_context msg); default `{}`. */
   transactionContext?: Record<string, unknown>;
+  /** The external publisher's topic (`oct run -p`, OCT's publisher channel); default a random hex uuid. */
+  publisherChannel?: string;
 }
 
 /** Thrown by startRun for a problem the user can fix (bad config, port in use): message is one line. */

@@ -26,6 +26,7 @@ import {
   type TurretStatus,
 } from '@oct/protocol';
 import { ZapHandler, loadHqCurveKeys, serverOptions, type CurvePeer, type HqCurveKeys } from './curve.js';
+import { ExternalPublisher, randomTopic } from './external-publisher.js';
 import { IngestThread } from './ingest-thread.js';
 import { errorLine } from './ingest.js';
 import { LastWordsCheck, isTerminal } from './last-words.js';
@@ -97,9 +98,13 @@ export class HqRun extends EventEmitter<RunEvents> {
   phase: RunPhase = 'waiting';
   /** This run's identity, in every advertisement and start when it advertises `session` (spec 8.8). */
   readonly runId: string = randomUUID();
+  /** The external publisher's topic: StartRunOptions.publisherChannel, else a random hex uuid. */
+  readonly publisherChannel: string;
+  /** Where the external publisher is bound; '' without `external_publisher`. */
+  externalEndpoint = '';
 
   private readonly opts: Required<
-    Omit<StartRunOptions, 'project' | 'resultsDir' | 'signal' | 'transactionContext'>
+    Omit<StartRunOptions, 'project' | 'resultsDir' | 'signal' | 'transactionContext' | 'publisherChannel'>
   > & {
     transactionContext: Record<string, unknown>;
   };
@@ -120,8 +125,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     { publicKey: string; addresses: Set<string>; sockets: Set<string> }
   >();
   private readonly refusalsSaid = new Set<string>();
-  private external: zmq.Publisher | null = null;
-  private externalChain: Promise<unknown> = Promise.resolve();
+  private external: ExternalPublisher | null = null;
   private sendChain: Promise<unknown> = Promise.resolve();
   private resolveDone!: (s: RunSummary) => void;
   private timers: NodeJS.Timeout[] = [];
@@ -159,6 +163,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     super();
     this.project = project;
     const cfg = project.config;
+    this.publisherChannel = options.publisherChannel ?? randomTopic();
     this.opts = {
       projectDir: options.projectDir,
       ephemeralPorts: options.ephemeralPorts ?? false,
@@ -231,7 +236,7 @@ export class HqRun extends EventEmitter<RunEvents> {
           this.registry.heard(uuid, receivedAt, epochOf(receivedAt));
           this.lastWords.heard(uuid, receivedAt, null);
         },
-        onStored: cfg.external_publisher ? (frames) => this.publishExternal(frames) : undefined,
+        onStored: cfg.external_publisher !== false ? (frames) => this.external?.publish(frames) : undefined,
         onLog: cfg.console_logging ? (line) => this.emit('log', line) : undefined,
         onWarning: (message) => this.emit('log', `WARNING: ${message}`),
         onStoreFailed: (message) => this.storeFailed(message, true),
@@ -247,9 +252,13 @@ export class HqRun extends EventEmitter<RunEvents> {
         this.zap = await ZapHandler.start(this.zapContext, this.curve, (peer) => this.onPeer(peer));
       await this.bindOne(this.pub, ep(this.opts.ephemeralPorts ? '*' : cfg.publish_port), 'publish_port');
       await this.bindOne(this.pull, ep(this.opts.ephemeralPorts ? '*' : cfg.rc_port), 'rc_port');
-      if (typeof cfg.external_publisher === 'string') {
-        this.external = new zmq.Publisher({ linger: 0 });
-        await this.bindOne(this.external, cfg.external_publisher, 'external_publisher');
+      if (cfg.external_publisher !== false) {
+        this.external = await ExternalPublisher.open(
+          cfg.external_publisher,
+          this.publisherChannel,
+          this.project.configPath,
+        );
+        this.externalEndpoint = this.external.endpoint;
       }
     } catch (e) {
       this.closeSockets();
@@ -687,7 +696,7 @@ export class HqRun extends EventEmitter<RunEvents> {
     this.ingest.updateRun({ finished_at: finishedAt, outcome: this.outcome });
     const rejects = await this.ingest.close();
     // Stored results reach the external publisher before the worker reports closed.
-    await this.externalChain.catch(() => undefined);
+    await this.external?.flushed();
     this.closeSockets();
     const views = turrets.map((t) => this.view(t));
     const c = this.ingest.counts;
@@ -735,7 +744,8 @@ export class HqRun extends EventEmitter<RunEvents> {
   }
 
   private closeSockets(): void {
-    for (const s of [this.pub, this.pull, this.external]) if (s) closeQuietly(s);
+    for (const s of [this.pub, this.pull]) if (s) closeQuietly(s);
+    this.external?.close();
     void this.zap?.close();
   }
 
@@ -795,16 +805,6 @@ export class HqRun extends EventEmitter<RunEvents> {
       .catch((e: unknown) => {
         if (this.phase !== 'finished') this.emit('log', `WARNING: send failed: ${(e as Error).message}`);
       });
-  }
-
-  private publishExternal(frames: string[]): void {
-    const ext = this.external;
-    if (!ext) return;
-    this.externalChain = this.externalChain
-      .then(async () => {
-        for (const f of frames) if (!ext.closed) await ext.send(f);
-      })
-      .catch(() => undefined);
   }
 
   private saveTurret(t: TurretInfo): void {

@@ -4,7 +4,7 @@
  *
  *   HQ PUB  -- " {json}" broadcasts only -->  legacy turret SUB (parses the whole frame as JSON)
  *   HQ PULL <-- READY / Running, results without turret_name --  legacy turret PUSH
- *   HQ external PUB -- every stored result as JSON -->  test SUB
+ *   HQ external PUB -- [topic, result JSON] for every stored result -->  test SUB
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -33,16 +33,21 @@ void it('runs a legacy turret start to finish, stores its results unattributed a
   writeFileSync(configPath, JSON.stringify(config));
   writeFileSync(`${p.dir}/turret.json`, JSON.stringify({ name: 'old', cannons: '2', script: 'v_user.js' }));
 
-  const run = await startRun({ projectDir: p.dir, resultsDir: `${p.dir}/results/legacy` });
+  const run = await startRun({
+    projectDir: p.dir,
+    resultsDir: `${p.dir}/results/legacy`,
+    publisherChannel: 'legacy-run',
+  });
   assert.equal(run.publishPort, publishPort);
   assert.equal(run.rcPort, rcPort);
   const sub = new zmq.Subscriber({ linger: 0 });
   sub.connect(`tcp://127.0.0.1:${externalPort}`);
-  sub.subscribe();
+  sub.subscribe('legacy-run');
   let published = 0;
   let lastPublished: Record<string, unknown> | null = null;
   const receiving = (async () => {
-    for await (const [m] of sub) {
+    for await (const [topic, m] of sub) {
+      assert.equal(topic!.toString(), 'legacy-run');
       published++;
       lastPublished = JSON.parse(m!.toString()) as Record<string, unknown>;
     }
