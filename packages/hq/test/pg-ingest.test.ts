@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { encodeProtobufBatch, encodeTurretMessage, type ResultMessage } from '@oct/protocol';
-import { IngestThread } from '../src/index.js';
+import { IngestThread, schemaSql } from '../src/index.js';
 import { startRun } from '../src/run.js';
 import { HqError } from '../src/run-types.js';
 import { createDb, pgQuery, pgSkip, startPg, type PgServer } from './pg-server.js';
@@ -120,6 +120,48 @@ void describe('results in PostgreSQL', pgSkip(), () => {
       rows.slice(300).map((r) => Number(r.seq)),
       Array.from({ length: 200 }, (_, i) => i),
     );
+  });
+
+  void it("gives a database made before the firing columns (an earlier HQ's) those columns, and stores each turret's firing window", async () => {
+    await createDb(server, 'before_firing');
+    // The turret table as an earlier HQ made it: without firing_from, firing_until.
+    const earlier = schemaSql('schema-pg.sql')
+      .replace(/^  firing_(from|until) .*\n/gm, '')
+      .replace(/^DO \$\$[\s\S]*?END \$\$;$/m, '');
+    assert.doesNotMatch(earlier, /firing_/);
+    await pgQuery(server, 'before_firing', earlier);
+    const turret = {
+      name: 'alpha',
+      canons: 2,
+      script: 's.js',
+      uuid: 'a',
+      rampup: 0,
+      status: 'ready',
+      updated_at: 1,
+      protocol: '1.0',
+      capabilities: [],
+      results_sent: null,
+      results_stored: 0,
+    };
+    const ingest = await IngestThread.start({
+      dbPath: server.uri('before_firing'),
+      runId: 'firing',
+      insertLimit: 50,
+      run: RUN,
+    });
+    ingest.push(announce('alpha', 'a'));
+    ingest.saveTurret({ ...turret, firing_from: 1_700_000_000.25, firing_until: 1_700_000_003.5 });
+    ingest.saveTurret({ ...turret, uuid: 'b', name: 'beta' }); // never fired
+    await ingest.close();
+    const rows = await pgQuery<{ uuid: string; firing_from: number | null; firing_until: number | null }>(
+      server,
+      'before_firing',
+      'SELECT uuid, firing_from, firing_until FROM turret ORDER BY uuid',
+    );
+    assert.deepEqual(rows, [
+      { uuid: 'a', firing_from: 1_700_000_000.25, firing_until: 1_700_000_003.5 },
+      { uuid: 'b', firing_from: null, firing_until: null },
+    ]);
   });
 
   void it('when the database goes away mid-run: one masked line, nothing more stored, every result received counted', async () => {
