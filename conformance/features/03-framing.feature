@@ -4,9 +4,9 @@ Feature: 3. Framing
 
   @clause-3.1 @clause-3.1.1 @clause-3.4 @must
   Scenario: the turret acts on broadcasts and on direct orders with its own uuid
-    Spec 3.1 (MUST): "An HQ -> turret frame is one UTF-8 frame `"<topic> <json>"`: the topic is empty for a broadcast (the frame then starts with one space) or the uuid of the addressed turret, and the JSON is an object `{"command": <name>, "msg": <any>}`."
-    Spec 3.1.1 (MUST): "A turret acts on a command whose topic is empty or equal to its own uuid."
-    Spec 3.4 (MUST): "A turret's `uuid`, the topic of its direct orders, contains no white space and none of the characters `"`, `{`, `}`, `[` and `]`."
+    Spec 3.1 (MUST): "An HQ -> turret frame MUST be one UTF-8 frame `"<topic> <json>"`: the topic is empty for a broadcast (the frame then starts with one space) or the uuid of the addressed turret, and the JSON is an object `{"command": <name>, "msg": <any>}`."
+    Spec 3.1.1 (MUST): "A turret MUST act on a command whose topic is empty or equal to its own uuid."
+    Spec 3.4 (MUST): "A turret's `uuid`, the topic of its direct orders, MUST contain no white space and none of the characters `"`, `{`, `}`, `[` and `]`."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ sends "start" to the turret
     Then verify results arrive within 5 seconds
@@ -15,7 +15,7 @@ Feature: 3. Framing
 
   @clause-3.1.2 @must
   Scenario: the turret ignores a direct order for another turret
-    Spec 3.1.2 (MUST): "A turret ignores a command whose topic is another turret's uuid."
+    Spec 3.1.2 (MUST): "A turret MUST ignore a command whose topic is another turret's uuid."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ sends "start" to another turret
     Then verify no result arrives within 2 seconds
@@ -23,7 +23,7 @@ Feature: 3. Framing
 
   @clause-3.2 @must
   Scenario: every frame from the turret is one JSON object
-    Spec 3.2 (MUST): "A turret -> HQ frame is one frame holding one UTF-8 JSON object (a status, a result, or a result batch), unless 3.3 applies."
+    Spec 3.2 (MUST): "A turret -> HQ frame MUST be one frame holding one UTF-8 JSON object (a status, a result, or a result batch), unless 3.3 applies."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the HQ broadcasts "stop"
     And the HQ waits for a "ready" status within 10 seconds
@@ -31,8 +31,8 @@ Feature: 3. Framing
 
   @clause-3.3 @clause-8.5 @ext-protobuf
   Scenario: protobuf result batches decode and hold valid results
-    Spec 3.3 (MUST): "[ext-protobuf] A protobuf frame is the tag byte `0x01` followed by a serialized `oct.v1.ResultBatch` (spec/oct.proto). The tag can never start a JSON text, so receivers tell the two apart by the first byte."
-    Spec 8.5 (MUST): "[ext-protobuf] A protobuf result batch (3.3) holds the same data as the JSON `result-batch` message it stands for."
+    Spec 3.3 (MUST): "[ext-protobuf] A protobuf frame MUST be the tag byte `0x01` followed by a serialized `oct.v1.ResultBatch` (spec/oct.proto). The tag can never start a JSON text, so receivers tell the two apart by the first byte."
+    Spec 8.5 (MUST): "[ext-protobuf] A protobuf result batch (3.3) MUST hold the same data as the JSON `result-batch` message it stands for."
     Given the HQ advertises the capabilities "batch, protobuf"
     And a ready turret with 2 canons and the "succeed_with_timer" fixture
     And the turret advertised "batch, protobuf"

@@ -4,7 +4,7 @@ Feature: 4. Commands
 
   @clause-4.1 @must
   Scenario: status_request is answered in every state
-    Spec 4.1 (MUST): "A turret answers every valid `status_request` with a status message within 1 second, in every state: `initialized`, `ready` and `running`, also while its canons finish after a `stop` (4.3.5)."
+    Spec 4.1 (MUST): "A turret MUST answer every valid `status_request` with a status message within 1 second, in every state: `initialized`, `ready` and `running`, also while its canons finish after a `stop` (4.3.5)."
     Given a ready turret with 2 canons and the "succeed_with_timer" fixture
     Then verify a status_request is answered within 1 second with status "ready"
     When the HQ broadcasts "start"
@@ -18,7 +18,7 @@ Feature: 4. Commands
 
   @clause-4.2 @must
   Scenario: start makes a ready turret run and send results
-    Spec 4.2 (MUST): "On `start` a ready turret enters `running` and its canons begin firing; results follow."
+    Spec 4.2 (MUST): "On `start` a ready turret MUST enter `running` and its canons MUST begin firing; results follow."
     Given a ready turret with 2 canons and the "succeed_with_timer" fixture
     When the HQ broadcasts "start"
     Then verify results arrive within 5 seconds
@@ -26,7 +26,7 @@ Feature: 4. Commands
 
   @clause-4.2.1 @must
   Scenario: a second start while running is ignored
-    Spec 4.2.1 (MUST): "A `start` received while running is ignored: firing continues without restarting."
+    Spec 4.2.1 (MUST): "A turret MUST ignore a `start` received while running: firing continues without restarting."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "start"
@@ -35,8 +35,8 @@ Feature: 4. Commands
 
   @clause-4.3 @clause-4.3.4 @must
   Scenario: stop makes results cease within the bound
-    Spec 4.3 (MUST): "On `stop` a running turret stops firing: each canon finishes the transaction it is running and starts no other."
-    Spec 4.3.4 (MUST): "A turret sends no result more than 5 seconds after a `stop` plus the duration of the transaction then in progress."
+    Spec 4.3 (MUST): "On `stop` a running turret MUST stop firing: each canon finishes the transaction it is running and starts no other."
+    Spec 4.3.4 (MUST): "A turret MUST NOT send a result more than 5 seconds after a `stop` plus the duration of the transaction then in progress."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "stop"
@@ -44,8 +44,8 @@ Feature: 4. Commands
 
   @clause-4.3.1 @clause-6.1 @must
   Scenario: after stop the turret is ready again and obeys a new start
-    Spec 4.3.1 (MUST): "After `stop` the turret reports `ready` within 10 seconds and obeys a new `start`."
-    Spec 6.1 (MUST): "A turret sends a status message within 5 seconds of starting, and one each time it becomes ready."
+    Spec 4.3.1 (MUST): "After `stop` the turret MUST report `ready` within 10 seconds and obey a new `start`."
+    Spec 6.1 (MUST): "A turret MUST send a status message within 5 seconds of starting, and one each time it becomes ready."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "stop"
@@ -53,17 +53,19 @@ Feature: 4. Commands
     When the HQ broadcasts "start"
     Then verify results arrive within 5 seconds
 
-  @clause-4.4 @must
+  @clause-4.4 @clause-4.4.2 @must
   Scenario: kill while ready
-    Spec 4.4 (MUST): "On `kill` a turret sends a `killed` status and its process exits within 2 seconds."
+    Spec 4.4 (MUST): "On `kill` a turret MUST send a `killed` status."
+    Spec 4.4.2 (MUST): "A turret's process MUST exit within 2 seconds of receiving `kill`."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "kill"
     Then verify a "killed" status arrives within 2 seconds
     And verify the process exits within 2 seconds of the kill
 
-  @clause-4.4 @must
+  @clause-4.4 @clause-4.4.2 @must
   Scenario: kill while running
-    Spec 4.4 (MUST): "On `kill` a turret sends a `killed` status and its process exits within 2 seconds."
+    Spec 4.4 (MUST): "On `kill` a turret MUST send a `killed` status."
+    Spec 4.4.2 (MUST): "A turret's process MUST exit within 2 seconds of receiving `kill`."
     Given a running turret with 2 canons and the "slow" fixture
     When the HQ broadcasts "kill"
     Then verify a "killed" status arrives within 2 seconds
@@ -71,8 +73,8 @@ Feature: 4. Commands
 
   @clause-4.5 @clause-4.5.1 @must
   Scenario: the transaction context reaches every transaction
-    Spec 4.5 (MUST): "On `set_transaction_context` a turret hands `msg` to every transaction it creates afterwards."
-    Spec 4.5.1 (MUST): "The context a turret hands to the transactions of a `start` is the `msg` of the last `set_transaction_context` it received before that `start`, or `{}` when it received none."
+    Spec 4.5 (MUST): "On `set_transaction_context` a turret MUST hand `msg` to every transaction it creates afterwards."
+    Spec 4.5.1 (MUST): "The context a turret hands to the transactions of a `start` MUST be the `msg` of the last `set_transaction_context` it received before that `start`, or `{}` when it received none."
     Given a ready turret with 2 canons and the "echo_context" fixture
     When the HQ broadcasts the transaction context {"marker": "m4x5"}
     And the HQ broadcasts "start"
@@ -81,7 +83,7 @@ Feature: 4. Commands
 
   @clause-4.6 @must
   Scenario: an unknown command is ignored
-    Spec 4.6 (MUST): "A turret ignores a command whose name it does not know, and keeps working."
+    Spec 4.6 (MUST): "A turret MUST ignore a command whose name it does not know, and keep working."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts a command named "launch_missiles"
     And the HQ sends a command named "self_destruct" to the turret
@@ -92,8 +94,8 @@ Feature: 4. Commands
 
   @clause-4.7 @clause-3.5 @must
   Scenario: malformed command frames are survived
-    Spec 4.7 (MUST): "A turret survives a malformed command frame (not UTF-8, not JSON, no space, not an object) and keeps working."
-    Spec 3.5 (MUST): "A turret splits a command frame at its first space (0x20); a frame without a space, or whose text before the first space contains `"`, `{`, `}`, `[` or `]`, has no topic and is malformed (4.7)."
+    Spec 4.7 (MUST): "A turret MUST survive a malformed command frame (not UTF-8, not JSON, no space, not an object) and keep working."
+    Spec 3.5 (MUST): "A turret MUST split a command frame at its first space (0x20); a frame without a space, or whose text before the first space contains `"`, `{`, `}`, `[` or `]`, has no topic and is malformed (4.7)."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts these malformed frames:
       | kind                 |
@@ -112,7 +114,7 @@ Feature: 4. Commands
 
   @clause-4.8 @should
   Scenario: a status follows each command
-    Spec 4.8 (SHOULD): "A turret sends a status message after each command it acts on."
+    Spec 4.8 (SHOULD): "A turret SHOULD send a status message after each command it acts on."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "start"
     Then verify a status arrives within 2 seconds

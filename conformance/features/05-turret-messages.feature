@@ -4,7 +4,7 @@ Feature: 5. Turret messages
 
   @clause-5.1 @must
   Scenario: every status message is valid
-    Spec 5.1 (MUST): "Every status message is valid against `status.schema.json`: it has `turret`, `status`, `uuid`, `rampup`, `script` and `canons`."
+    Spec 5.1 (MUST): "Every status message MUST be valid against `status.schema.json`: it has `turret`, `status`, `uuid`, `rampup`, `script` and `canons`."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the HQ broadcasts "status_request"
     And the HQ broadcasts "stop"
@@ -13,7 +13,7 @@ Feature: 5. Turret messages
 
   @clause-5.2 @must
   Scenario: every status word is a known state
-    Spec 5.2 (MUST): "`status` is one of `initialized`, `ready`, `running`, `aborted`, `killed`. Receivers compare case-insensitively."
+    Spec 5.2 (MUST): "`status` MUST be one of `initialized`, `ready`, `running`, `aborted`, `killed`. Receivers compare case-insensitively."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "status_request"
     And the HQ broadcasts "stop"
@@ -22,7 +22,7 @@ Feature: 5. Turret messages
 
   @clause-5.2.1 @should
   Scenario: status words are spelled in lower case
-    Spec 5.2.1 (SHOULD): "A turret sends the canonical lower-case spelling."
+    Spec 5.2.1 (SHOULD): "A turret SHOULD send the canonical lower-case spelling."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "status_request"
     And the HQ broadcasts "kill"
@@ -31,7 +31,7 @@ Feature: 5. Turret messages
 
   @clause-5.3 @must
   Scenario: every result message is valid
-    Spec 5.3 (MUST): "Every result message is valid against `result.schema.json`; a protocol 1.x turret includes `turret_name` and `uuid`."
+    Spec 5.3 (MUST): "Every result message MUST be valid against `result.schema.json`; a protocol 1.x turret MUST include `turret_name` and `uuid`."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "stop"
@@ -40,21 +40,21 @@ Feature: 5. Turret messages
 
   @clause-5.3.1 @must
   Scenario: a successful transaction has an empty error
-    Spec 5.3.1 (MUST): "`error` is the empty string when the transaction succeeded."
+    Spec 5.3.1 (MUST): "`error` MUST be the empty string when the transaction succeeded."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     Then verify every result has an empty error
 
   @clause-5.4 @must
   Scenario: custom timers are carried
-    Spec 5.4 (MUST): "`custom_timers` carries every timer the transaction set, name -> seconds."
+    Spec 5.4 (MUST): "`custom_timers` MUST carry every timer the transaction set, name -> seconds."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     Then verify every result carries the custom timer "fixture_timer" above 0
 
   @clause-5.7 @should
   Scenario: epoch has sub-second precision and times are consistent
-    Spec 5.7 (SHOULD): "`epoch` has sub-second precision and `elapsed` and `scriptrun_time` are measured on a monotonic clock."
+    Spec 5.7 (SHOULD): "`epoch` SHOULD have sub-second precision, and `elapsed` and `scriptrun_time` SHOULD be measured on a monotonic clock."
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     Then verify epochs have sub-second precision and elapsed grows with the HQ's clock

@@ -5,7 +5,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.1 @must
   Scenario: commands with unknown fields are obeyed
-    Spec 8.1 (MUST): "This is protocol major version 1. Receivers ignore fields they do not know; new fields are optional and never become required within a major version."
+    Spec 8.1 (MUST): "This is protocol major version 1. Receivers MUST ignore fields they do not know; new fields are optional and never become required within a major version."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "status_request" with an extra field "future_field"
     Then verify a status arrives within 1 second
@@ -14,7 +14,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.2 @must
   Scenario: the turret advertises its protocol and capabilities
-    Spec 8.2 (MUST): "A protocol 1.x turret includes `protocol` and `capabilities` in its status messages once an HQ has advertised protocol 1.x to it (before that, section 12)."
+    Spec 8.2 (MUST): "A protocol 1.x turret MUST include `protocol` and `capabilities` in its status messages once an HQ has advertised protocol 1.x to it (before that, section 12)."
     Given the HQ advertises the capabilities "batch, protobuf, accounting"
     And a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "start"
@@ -23,7 +23,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.3 @must
   Scenario: an HQ that advertises nothing gets the plain protocol
-    Spec 8.3 (MUST): "Each side uses an extension only when both advertised it: a turret that has not seen the HQ advertise a capability speaks the plain protocol."
+    Spec 8.3 (MUST): "Each side MUST use an extension only when both advertised it: a turret that has not seen the HQ advertise a capability speaks the plain protocol."
     Given a running turret with 3 canons and the "succeed_with_timer" fixture
     When the turret fires for 1.5 seconds
     And the HQ broadcasts "stop"
@@ -32,7 +32,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.3 @must
   Scenario: an HQ that advertises only batch gets no protobuf and no accounting
-    Spec 8.3 (MUST): "Each side uses an extension only when both advertised it: a turret that has not seen the HQ advertise a capability speaks the plain protocol."
+    Spec 8.3 (MUST): "Each side MUST use an extension only when both advertised it: a turret that has not seen the HQ advertise a capability speaks the plain protocol."
     Given the HQ advertises the capabilities "batch"
     And a running turret with 3 canons and the "succeed_with_timer" fixture
     When the turret fires for 1.5 seconds
@@ -42,7 +42,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.4 @ext-batch
   Scenario: result batches are valid
-    Spec 8.4 (MUST): "[ext-batch] With `batch`, every `result-batch` message a turret sends is valid against `result-batch.schema.json`, and each result in it is valid as in 5.3 with the batch's `turret_name` and `uuid`."
+    Spec 8.4 (MUST): "[ext-batch] With `batch`, every `result-batch` message a turret sends MUST be valid against `result-batch.schema.json`, and each result in it MUST be valid as in 5.3 with the batch's `turret_name` and `uuid`."
     Given the HQ advertises the capabilities "batch"
     And a ready turret with 3 canons and the "succeed_with_timer" fixture
     And the turret advertised "batch"
@@ -51,9 +51,10 @@ Feature: 8. Versioning and extensions
     Then verify every batch is valid and names this turret
     And verify every result is valid
 
-  @clause-8.6 @ext-accounting
+  @clause-8.6 @clause-8.6.3 @ext-accounting
   Scenario: accounting numbers results without gaps and counts them
-    Spec 8.6 (MUST): "[ext-accounting] With `accounting`, every result carries `seq`, numbered from 0 at each start without gaps, and every status after a stop carries `results_sent`, the number of results sent since that start."
+    Spec 8.6 (MUST): "[ext-accounting] With `accounting`, every result MUST carry `seq`, numbered from 0 at each start without gaps."
+    Spec 8.6.3 (MUST): "[ext-accounting] With `accounting`, every status after a stop MUST carry `results_sent`, the number of results sent since that start."
     Given the HQ advertises the capabilities "batch, protobuf, accounting"
     And a ready turret with 3 canons and the "succeed_with_timer" fixture
     And the turret advertised "accounting"
@@ -68,9 +69,11 @@ Feature: 8. Versioning and extensions
     And the HQ waits for a "ready" status within 10 seconds
     Then verify seq runs from 0 without gaps and results_sent equals the results received
 
-  @clause-8.9 @ext-session
+  @clause-8.9 @clause-8.9.1 @clause-8.9.2 @ext-session
   Scenario: session: the statuses name the run of the start obeyed, and frame its results
-    Spec 8.9 (MUST): "[ext-session] With `session`, a turret includes in every status the `run_id` of the last `start` it obeyed, when that start carried one; it sends its `running` status before the first result of a start, and every result of a start before its first status that no longer says `running`."
+    Spec 8.9 (MUST): "[ext-session] With `session`, a turret MUST include in every status the `run_id` of the last `start` it obeyed, when that start carried one."
+    Spec 8.9.1 (MUST): "[ext-session] With `session`, a turret MUST send its `running` status before the first result of a start."
+    Spec 8.9.2 (MUST): "[ext-session] With `session`, a turret MUST send every result of a start before its first status that no longer says `running`."
     Given the HQ advertises the capabilities "session, accounting"
     And a ready turret with 2 canons and the "succeed_with_timer" fixture
     And the turret advertised "session"
@@ -83,7 +86,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.10 @ext-session
   Scenario: session: another run's advertisement stops a running turret, which obeys the new run's start
-    Spec 8.10 (MUST): "[ext-session] With `session`, a running turret that receives an advertisement whose `run_id` differs from that of the `start` it is running (or that started without one) stops as on `stop` (4.3, 4.3.1): it never goes on firing for an HQ that did not start it."
+    Spec 8.10 (MUST): "[ext-session] With `session`, a running turret that receives an advertisement whose `run_id` differs from that of the `start` it is running (or that started without one) MUST stop as on `stop` (4.3, 4.3.1): it never goes on firing for an HQ that did not start it."
     Given the HQ advertises the capabilities "session"
     And a running turret with 2 canons and the "succeed_with_timer" fixture
     And the turret advertised "session"
@@ -96,7 +99,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.11 @ext-session
   Scenario: session: a turret whose HQ falls silent stops after hq_timeout and returns to ready
-    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) stops as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
+    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) MUST stop as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
     Given the HQ advertises the capabilities "session"
     And the turret config sets hq_timeout to 2 seconds
     And a running turret with 2 canons and the "succeed_with_timer" fixture
@@ -107,7 +110,7 @@ Feature: 8. Versioning and extensions
 
   @clause-8.11 @ext-session
   Scenario: session: an HQ that does not advertise session never makes the turret stop on its own
-    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) stops as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
+    Spec 8.11 (MUST): "[ext-session] With `session`, a running turret that hears nothing from the HQ (no frame on its SUB socket) for `hq_timeout` seconds (turret config, default 30; 0 turns it off) MUST stop as on `stop` (4.3, 4.3.1); a `status_request` without a 1.x advertisement takes `session` out of effect, so a legacy HQ never makes a turret stop on its own."
     Given the HQ advertises the capabilities "batch, accounting"
     And the turret config sets hq_timeout to 1 second
     And a running turret with 2 canons and the "succeed_with_timer" fixture

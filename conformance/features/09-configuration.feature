@@ -3,7 +3,7 @@ Feature: 9. Configuration
 
   @clause-9.1 @must
   Scenario: the legacy spelling cannons is accepted
-    Spec 9.1 (MUST): "A turret config is valid against `turret-config.schema.json`; `canons` may be written `cannons`."
+    Spec 9.1 (MUST): "A turret config MUST be valid against `turret-config.schema.json`, which accepts `cannons` for `canons`."
     Given a turret with 2 canons, a rampup of 0 seconds and the "slow" fixture
     And the turret config spells canons as the legacy "cannons"
     When the turret is launched

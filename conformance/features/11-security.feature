@@ -9,7 +9,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.4 @ext-curve
   Scenario: a turret given the keys speaks CURVE with the HQ that holds the matching secret key
-    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` connects its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
+    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` MUST connect its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
     Given the HQ speaks CURVE with the secret key matching the server key given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And a ready turret with 1 canon and the "succeed_with_timer" fixture
@@ -21,7 +21,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.4 @ext-curve
   Scenario: a CURVE turret exchanges no frame with an HQ that does not hold the matching secret key
-    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` connects its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
+    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` MUST connect its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
     Given the HQ speaks CURVE with another key pair than the one given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -35,7 +35,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.4 @ext-curve
   Scenario: a CURVE turret exchanges no frame with a plain HQ
-    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` connects its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
+    Spec 11.4 (MUST): "[ext-curve] A turret given `curve_server_key` and `curve_secret_key` MUST connect its SUB and its PUSH sockets as CURVE clients with its key pair and that server key; it exchanges no frame with an HQ that does not hold the matching secret key, nor with a plain HQ."
     Given the HQ speaks plain ZeroMQ
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -46,7 +46,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.3 @ext-curve
   Scenario: a secret key file that others may read is refused, in one line naming it
-    Spec 11.3 (MUST): "[ext-curve] Key files are ZeroMQ certificates holding Z85 keys; a program refuses, with one line naming the file, a secret key file that the group or others may read (mode not 0600 or stricter) and a file that is not a certificate."
+    Spec 11.3 (MUST): "[ext-curve] Key files MUST be ZeroMQ certificates holding Z85 keys; a program MUST refuse, with one line naming the file, a secret key file that the group or others may read (mode not 0600 or stricter) and a file that is not a certificate."
     Given the HQ speaks CURVE with the secret key matching the server key given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And the turret's secret key file may be read by others (mode 0644)
@@ -57,7 +57,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.3 @ext-curve
   Scenario: a key file that is not a certificate is refused, in one line naming it
-    Spec 11.3 (MUST): "[ext-curve] Key files are ZeroMQ certificates holding Z85 keys; a program refuses, with one line naming the file, a secret key file that the group or others may read (mode not 0600 or stricter) and a file that is not a certificate."
+    Spec 11.3 (MUST): "[ext-curve] Key files MUST be ZeroMQ certificates holding Z85 keys; a program MUST refuse, with one line naming the file, a secret key file that the group or others may read (mode not 0600 or stricter) and a file that is not a certificate."
     Given the HQ speaks CURVE with the secret key matching the server key given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And the HQ's public key file given to the turret is not a certificate (a PEM key)
@@ -68,7 +68,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret facing an HQ with another key says its handshake failed, and keeps trying
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails SHOULD say so in one line (the HQ holds another key, or does not speak CURVE) and keep trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ speaks CURVE with another key pair than the one given to the turret
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -80,7 +80,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret facing a plain HQ says its handshake failed, and does not exit
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails SHOULD say so in one line (the HQ holds another key, or does not speak CURVE) and keep trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ speaks plain ZeroMQ
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -90,7 +90,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret facing a plain HQ keeps trying, and joins the CURVE HQ that takes over its ports
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails SHOULD say so in one line (the HQ holds another key, or does not speak CURVE) and keep trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ speaks plain ZeroMQ
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
@@ -102,7 +102,7 @@ Feature: 11. Security (extension: curve)
 
   @clause-11.5 @ext-curve
   Scenario: a turret refused by the HQ's ZAP handler keeps trying, and joins the HQ that admits it
-    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails says so in one line (the HQ holds another key, or does not speak CURVE) and keeps trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
+    Spec 11.5 (SHOULD): "[ext-curve] A turret whose CURVE handshake fails SHOULD say so in one line (the HQ holds another key, or does not speak CURVE) and keep trying: since libzmq stops reconnecting an endpoint after a mechanism mismatch or a refusal by the HQ's ZAP handler, the turret connects again itself (about every second), so an HQ fixed or replaced on the same ports is joined without restarting the turret."
     Given the HQ holds the matching secret key but its ZAP handler refuses the turret's key
     And the turret config names the HQ's public key file and the turret's secret key file
     And a turret with 1 canon, a rampup of 0 seconds and the "succeed_with_timer" fixture
