@@ -210,6 +210,10 @@ export class TurretRegistry {
     for (const t of this.byUuid.values()) {
       if (isDead(t)) continue;
       if (now - t.lastHeard > lostAfterMs) {
+        // Firing for this run until it fell silent: its last status (a legacy turret's results carry
+        // no uuid, so its statuses are all that is heard of it) or last result, the later.
+        if (t.firing === 'ours' && t.firingFrom !== null)
+          t.firingUntil = Math.max(t.firingUntil ?? 0, t.updatedAt);
         t.status = 'lost';
         lost.push(t);
       }

@@ -127,3 +127,31 @@ void it("tells this run's starts from others' without session: seen not running,
     assert.equal(u.turret.resultsSent, 7, uuid);
   }
 });
+
+void it("keeps each turret's firing window in this run: from its running status or first result to its first status not running, or last result (issue 18)", () => {
+  const r = new TurretRegistry('run-a');
+  r.update(status({ uuid: 'a', protocol: '1.0' }), 0, 100); // ready
+  r.update(status({ uuid: 'legacy' }), 0, 100);
+  r.heard('a', 10, 100.5); // a result before any start: not this run's
+  assert.equal(r.get('a')!.firingFrom, null);
+  r.startSent = true;
+  r.heard('a', 20, 101.25); // a result after the start, before its running status (4.8 is a SHOULD)
+  r.update(status({ uuid: 'a', protocol: '1.0', status: 'running' }), 30, 101.5);
+  r.update(status({ uuid: 'legacy', status: 'running' }), 30, 102);
+  r.heard('a', 40, 104);
+  assert.deepEqual([r.get('a')!.firingFrom, r.get('a')!.firingUntil], [101.25, 104]);
+  r.update(status({ uuid: 'a', protocol: '1.0', status: 'ready' }), 50, 104.5);
+  assert.deepEqual([r.get('a')!.firingFrom, r.get('a')!.firingUntil], [101.25, 104.5]);
+  // The legacy turret answers status_request while running, then falls silent: lost, firing until its last status.
+  r.update(status({ uuid: 'legacy', status: 'running' }), 60, 105);
+  r.heard('a', 3000); // a status_request answered: alive, nothing fired
+  assert.deepEqual(
+    r.markLost(6000, 5000).map((t) => t.uuid),
+    ['legacy'],
+  );
+  assert.deepEqual([r.get('legacy')!.firingFrom, r.get('legacy')!.firingUntil], [102, 105]);
+  // A turret never seen idle that says running fires for someone else's start (8.13): no window.
+  r.update(status({ uuid: 'foreign', protocol: '1.0', status: 'running' }), 6000, 106);
+  r.heard('foreign', 6001, 106.5);
+  assert.deepEqual([r.get('foreign')!.firingFrom, r.get('foreign')!.firingUntil], [null, null]);
+});
