@@ -1,14 +1,18 @@
 /** rebuildReport: the original OCT's `rebuild-results` (a results directory + optional project config). */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { type ReportFiles, writeReport } from './report.js';
 import { ReportError } from './store.js';
+import { thresholdsFromConfig } from './thresholds.js';
 
 /** Options of rebuildReport. */
 export interface RebuildOptions {
   /** Project config (config.json) whose results_ts_interval sets the time-series interval. */
   configPath?: string;
-  /** Results file name inside the directory; default "results.sqlite". */
+  /**
+   * The results file: a path relative to the directory (default "results.sqlite"), or absolute (it may
+   * lie elsewhere: the report is still written into the directory).
+   */
   dbFile?: string;
   /** Overrides the config's interval. */
   intervalSeconds?: number;
@@ -58,12 +62,13 @@ export async function rebuildReport(resultsDir: string, options: RebuildOptions 
       run: options.run,
       outDir: resultsDir,
       ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
+      thresholds: options.configPath !== undefined ? thresholdsFromConfig(options.configPath) : undefined,
     });
   }
   if (!existsSync(resultsDir) || !statSync(resultsDir).isDirectory()) {
     throw new ReportError(`${resultsDir}: results directory not found`);
   }
-  const dbPath = join(resultsDir, options.dbFile ?? 'results.sqlite');
+  const dbPath = resolve(resultsDir, options.dbFile ?? 'results.sqlite');
   const intervalSeconds =
     options.intervalSeconds ??
     (options.configPath !== undefined ? intervalFromConfig(options.configPath) : undefined);
@@ -71,5 +76,7 @@ export async function rebuildReport(resultsDir: string, options: RebuildOptions 
     dbPath,
     outDir: resultsDir,
     ...(intervalSeconds !== undefined ? { intervalSeconds } : {}),
+    // The config's thresholds, when it has some; else those of the config the run was started with.
+    thresholds: options.configPath !== undefined ? thresholdsFromConfig(options.configPath) : undefined,
   });
 }
