@@ -3,12 +3,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { newProject } from './new-project.js';
 import { makeKeys } from './keys.js';
 import { isStorageError } from './report.js';
+import { resolveResultsFile } from './results-file.js';
 import { runCommand } from './run-command.js';
 
 const EXIT_HELP = `
@@ -24,6 +25,21 @@ Exit codes:
        received but not stored stated; the report written if there was room, else one line
        says so
   130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;
+
+function topic(value: string): string {
+  if (value === '') throw new InvalidArgumentError('must not be empty (a subscriber to "" gets every topic)');
+  return value;
+}
+
+/**
+ * OCT's `--no-results`, under a key of its own: commander would otherwise pair it with
+ * `-r, --results <dir>` (one key, the last flag winning).
+ */
+class NoReportOption extends Option {
+  override attributeName(): string {
+    return 'report';
+  }
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -97,6 +113,21 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     )
     .argument('<project>', 'project directory (holding config.json)')
     .option('-r, --results <dir>', 'parent directory of results_<timestamp>/ (default <project>/results)')
+    .option(
+      '-o, --output-dir <dir>',
+      "the run's results directory itself, as OCT's -o: results.sqlite, report.html and summary.json go straight into it (created if missing; refused if it already holds a results.sqlite)",
+    )
+    .option(
+      '-p, --publisher-channel <topic>',
+      "the external publisher's topic, the first part of each [topic, result] message (default: a random hex uuid, printed at the start)",
+      topic,
+    )
+    .addOption(
+      new NoReportOption(
+        '--no-results',
+        'do not build report.html and summary.json at the end (as OCT); `oct rebuild-results` builds them later',
+      ),
+    )
     .option('--local', 'start each project turret as a local child process (binds free ports on hq_address)')
     .option(
       '-w, --wait-timeout <seconds>',
@@ -114,9 +145,23 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .action(
       async (
         project: string,
-        opts: { results?: string; local?: boolean; waitTimeout: number; lostAfter: number },
+        opts: {
+          results?: string;
+          outputDir?: string;
+          publisherChannel?: string;
+          report?: boolean;
+          local?: boolean;
+          waitTimeout: number;
+          lostAfter: number;
+        },
       ) => {
-        setCode(await runCommand(project, opts, io));
+        if (opts.results !== undefined && opts.outputDir !== undefined)
+          throw new CliError(
+            'oct run: -r/--results (the parent of results_<timestamp>/) and -o/--output-dir (the results directory itself) are exclusive',
+            EXIT.usage,
+          );
+        const { report, ...rest } = opts;
+        setCode(await runCommand(project, { ...rest, noReport: report === false }, io));
       },
     );
 
@@ -168,22 +213,33 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       'directory holding the results file; the report is written there (with --db: created if missing)',
     )
     .argument('[config]', 'the project config.json (for results_ts_interval)')
-    .option('-f, --results-file <file>', 'results file name in <results_dir>', 'results.sqlite')
+    .option(
+      '-f, --results-file <file>',
+      'the results file, absolute or relative to the current directory (as OCT); a relative path that does not exist there is taken relative to <results_dir> (default <results_dir>/results.sqlite)',
+    )
     .option('--db <url>', 'read the run from PostgreSQL (postgresql://user:password@host:port/database)')
     .option('--run <id>', 'with --db: the run (its id in the run table, or the run id `oct run` printed)')
     .action(
       async (
         dir: string,
         config: string | undefined,
-        opts: { resultsFile: string; db?: string; run?: string },
+        opts: { resultsFile?: string; db?: string; run?: string },
       ) => {
         const reporter = await load<ReporterModule>('@oct/reporter', 'the reporter (@oct/reporter)');
         if (opts.db !== undefined && opts.run === undefined)
           throw new CliError('oct rebuild-results: --db needs --run <id>', EXIT.usage);
+        if (opts.db !== undefined && opts.resultsFile !== undefined)
+          throw new CliError(
+            'oct rebuild-results: -f/--results-file and --db are exclusive (the run is read from one of them)',
+            EXIT.usage,
+          );
+        const resultsDir = resolve(dir);
+        const dbFile =
+          opts.resultsFile !== undefined ? resolveResultsFile(opts.resultsFile, resultsDir) : undefined;
         try {
-          const files = await reporter.rebuildReport(resolve(dir), {
+          const files = await reporter.rebuildReport(resultsDir, {
             configPath: config ? resolve(config) : undefined,
-            dbFile: opts.resultsFile,
+            dbFile,
             ...(opts.db !== undefined ? { db: opts.db, run: opts.run } : {}),
           });
           io.out(`report:  ${files.htmlPath}`);

@@ -1,9 +1,11 @@
 /**
- * `oct run <project> [-r dir] [--local]`: check the project, bind, wait for min_turrets, fire for
- * run_time, stop, drain, store, report. Ctrl-C stops the turrets by protocol, keeps every result
- * received and still writes the report (exit 130); a second Ctrl-C cuts the drain short.
+ * `oct run <project> [-r dir | -o dir] [-p topic] [--no-results] [--local]`: check the project, bind,
+ * wait for min_turrets, fire for run_time, stop, drain, store, report (unless --no-results). Ctrl-C
+ * stops the turrets by protocol, keeps every result received and still writes the report (exit 130);
+ * a second Ctrl-C cuts the drain short.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   HqError,
   isPgUri,
@@ -24,6 +26,12 @@ import { clockWarnings, reportRun } from './report.js';
 export interface RunCommandOptions {
   /** Parent of the `results_<timestamp>` directory (default `<project>/results`). */
   results?: string;
+  /** The run's results directory itself (OCT's `-o`); exclusive with `results`. */
+  outputDir?: string;
+  /** The external publisher's topic (OCT's `-p`); default a random hex uuid. */
+  publisherChannel?: string;
+  /** Build no report.html / summary.json at the end (OCT's `--no-results`). */
+  noReport?: boolean;
   /** Spawn the project's turrets as local child processes. */
   local?: boolean;
   /** Seconds to wait for min_turrets (default 60). */
@@ -58,6 +66,21 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
     );
     return EXIT.usage;
   }
+  let resultsDir: string | undefined;
+  if (options.outputDir !== undefined) {
+    resultsDir = resolve(options.outputDir);
+    // One run per results directory: a report reads the whole results file.
+    if (cfg.results_database.db_uri === 'default' && existsSync(join(resultsDir, 'results.sqlite'))) {
+      io.err(
+        `oct run: -o ${options.outputDir}: that directory already holds a results.sqlite (an earlier run); name a new directory`,
+      );
+      return EXIT.usage;
+    }
+  } else if (options.results) resultsDir = newResultsDir(options.results);
+  if (options.publisherChannel !== undefined && cfg.external_publisher === false)
+    io.err(
+      `WARNING: -p/--publisher-channel ${options.publisherChannel}: ${project.configPath} has no external_publisher, so nothing is published`,
+    );
   const waitTimeout = options.waitTimeout ?? 60;
   const controller = new AbortController();
   let run: HqRun;
@@ -65,7 +88,8 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
     run = await startRun({
       projectDir: project.dir,
       project,
-      resultsDir: options.results ? newResultsDir(options.results) : undefined,
+      resultsDir,
+      ...(options.publisherChannel !== undefined ? { publisherChannel: options.publisherChannel } : {}),
       signal: controller.signal,
       ephemeralPorts: options.local ?? false,
       joinTimeoutMs: waitTimeout * 1000,
@@ -124,6 +148,8 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
 
   let summary: RunSummary;
   try {
+    if (run.externalEndpoint)
+      log(`external publisher on ${run.externalEndpoint}, topic ${run.publisherChannel}`);
     log(
       `HQ listening: commands on ${run.publishEndpoint}, results on ${run.rcEndpoint}; waiting for ${cfg.min_turrets} turret(s) (up to ${waitTimeout} s)`,
     );
@@ -160,6 +186,14 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
 
   printSummary(summary, io);
   if (summary.startedAt === null) return summary.exitCode;
+  if (options.noReport) {
+    io.out(
+      isPgUri(summary.dbPath)
+        ? `report: not built (--no-results); oct rebuild-results <dir> --db <url> --run ${summary.runId} builds it`
+        : `report: not built (--no-results); oct rebuild-results ${summary.resultsDir} builds it`,
+    );
+    return summary.exitCode;
+  }
   const report = await reportRun(summary, cfg.results_ts_interval);
   if (report.summary) for (const line of clockWarnings(report.summary)) io.err(line);
   if (report.summaryPath === null) {

@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { resolveTurretBin } from '../src/local.js';
 
 export const binTs = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+/** tsx by its URL, so that `oct` runs from source whatever its current directory. */
+const tsx = import.meta.resolve('tsx');
 const fixtureTurret = fileURLToPath(new URL('../../hq/test/fixtures/modern-turret.mjs', import.meta.url));
 
 /**
@@ -41,7 +43,7 @@ export interface OctProcess {
 
 /** Starts `oct <args>` (from source, through tsx). */
 export function oct(args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): OctProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', binTs, ...args], {
+  const child = spawn(process.execPath, ['--import', tsx, binTs, ...args], {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
