@@ -160,7 +160,9 @@ void describe('joining a run (spec 3.1.4, 3.1.5, 8.14)', () => {
       30_000,
       'the listener to be subscribed',
     );
-    children.push(spawnTurret('modern', p.dir, { name: 'first', canons: 1 }, run));
+    // With session: its statuses name the run_id of the start it obeys (8.9), so a second start of
+    // this run would show as a second acknowledgement; it must not restart or count anything.
+    children.push(spawnTurret('modern', p.dir, { name: 'first', canons: 1, fixture_session: true }, run));
     await waitFor(() => run.phase === 'running', 30_000, 'the run to start');
     const startedAt = performance.now();
     const late: string[] = [];
