@@ -36,7 +36,7 @@ export const CommandSetTransactionContextSchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.oct.dev/1/command-set-transaction-context.schema.json",
   "title": "SetTransactionContextCommand",
-  "description": "Hands an object to every transaction the turret creates from now on (spec 4.5).",
+  "description": "Hands an object to every transaction the turret creates from now on: those of its next start (spec 4.5, 4.5.1).",
   "x-direction": "hq->turret",
   "x-clause": "4.5",
   "type": "object",
@@ -49,7 +49,7 @@ export const CommandSetTransactionContextSchema = {
       "const": "set_transaction_context"
     },
     "msg": {
-      "description": "The context object; the legacy HQ sends {}.",
+      "description": "The context object; the legacy HQ sends {}. Absent, the context becomes {} (spec 4.5.3).",
       "type": "object"
     }
   },
@@ -114,7 +114,7 @@ export const CommandStatusRequestSchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.oct.dev/1/command-status-request.schema.json",
   "title": "StatusRequestCommand",
-  "description": "Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg; legacy turrets ignore msg.",
+  "description": "Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg (spec 8.2.1); legacy turrets ignore msg. A msg that is neither null nor a valid advertisement makes the command invalid: a turret treats it as malformed, changing neither its state nor its extensions (spec 4.1.1).",
   "x-direction": "hq->turret",
   "x-clause": "4.1",
   "type": "object",
@@ -127,7 +127,7 @@ export const CommandStatusRequestSchema = {
       "const": "status_request"
     },
     "msg": {
-      "description": "null (legacy HQ), or the HQ advertisement of protocol version and capabilities (spec 8.2).",
+      "description": "null or absent (a legacy HQ: every extension leaves effect, spec 8.15), or the HQ advertisement of protocol version and capabilities (spec 8.2.1).",
       "anyOf": [
         {
           "type": "null"
@@ -300,7 +300,7 @@ export const CommonSchema = {
       ]
     },
     "port": {
-      "description": "A TCP port number.",
+      "description": "A TCP port number: a JSON integer, never a numeric string.",
       "type": "integer",
       "minimum": 1,
       "maximum": 65535
@@ -806,7 +806,7 @@ export const TurretConfigSchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://schemas.oct.dev/1/turret-config.schema.json",
   "title": "TurretConfig",
-  "description": "A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept and handed to the transaction (as `extra_turret_config` does).",
+  "description": "A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept, and a turret hands them to the transaction script with the rest of its config (spec 9.3); a project adds keys to every turret with `extra_turret_config`.",
   "type": "object",
   "required": [
     "name",
@@ -845,12 +845,12 @@ export const TurretConfigSchema = {
     },
     "hq_publisher": {
       "$ref": "common.schema.json#/$defs/port",
-      "description": "The HQ's PUB port (its `publish_port`).",
+      "description": "The HQ's PUB port (its `publish_port`): a JSON integer, never a numeric string (unlike `canons` and `rampup`).",
       "default": 5000
     },
     "hq_rc": {
       "$ref": "common.schema.json#/$defs/port",
-      "description": "The HQ's PULL port (its `rc_port`).",
+      "description": "The HQ's PULL port (its `rc_port`): a JSON integer, never a numeric string.",
       "default": 5001
     },
     "extra_files": {
@@ -863,7 +863,7 @@ export const TurretConfigSchema = {
       "default": []
     },
     "workers": {
-      "description": "Worker threads over which the canons are spread (reference turret).",
+      "description": "Worker threads over which the canons are spread (reference turret): a JSON integer, never a numeric string.",
       "type": "integer",
       "minimum": 1,
       "default": 1

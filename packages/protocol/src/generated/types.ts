@@ -33,7 +33,7 @@ export interface KillCommand {
   [k: string]: unknown;
 }
 /**
- * Hands an object to every transaction the turret creates from now on (spec 4.5).
+ * Hands an object to every transaction the turret creates from now on: those of its next start (spec 4.5, 4.5.1).
  */
 export interface SetTransactionContextCommand {
   /**
@@ -41,7 +41,7 @@ export interface SetTransactionContextCommand {
    */
   command: 'set_transaction_context';
   /**
-   * The context object; the legacy HQ sends {}.
+   * The context object; the legacy HQ sends {}. Absent, the context becomes {} (spec 4.5.3).
    */
   msg?: {
     [k: string]: unknown;
@@ -67,7 +67,7 @@ export interface StartCommand {
   [k: string]: unknown;
 }
 /**
- * Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg; legacy turrets ignore msg.
+ * Asks a turret for its status. A turret MUST answer with a status message in every state (spec 4.1). The HQ advertises its protocol version and capabilities in msg (spec 8.2.1); legacy turrets ignore msg. A msg that is neither null nor a valid advertisement makes the command invalid: a turret treats it as malformed, changing neither its state nor its extensions (spec 4.1.1).
  */
 export interface StatusRequestCommand {
   /**
@@ -75,7 +75,7 @@ export interface StatusRequestCommand {
    */
   command: 'status_request';
   /**
-   * null (legacy HQ), or the HQ advertisement of protocol version and capabilities (spec 8.2).
+   * null or absent (a legacy HQ: every extension leaves effect, spec 8.15), or the HQ advertisement of protocol version and capabilities (spec 8.2.1).
    */
   msg?: null | HqAdvertisement;
   [k: string]: unknown;
@@ -217,7 +217,7 @@ export interface ProjectConfig {
   [k: string]: unknown;
 }
 /**
- * A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept and handed to the transaction (as `extra_turret_config` does).
+ * A turret's configuration file (spec 9.1), as written inline in a project's `turrets` or in its own file. Keys other than these are kept, and a turret hands them to the transaction script with the rest of its config (spec 9.3); a project adds keys to every turret with `extra_turret_config`.
  */
 export interface TurretConfig {
   /**
@@ -246,11 +246,11 @@ export interface TurretConfig {
    */
   hq_address?: string;
   /**
-   * The HQ's PUB port (its `publish_port`).
+   * The HQ's PUB port (its `publish_port`): a JSON integer, never a numeric string (unlike `canons` and `rampup`).
    */
   hq_publisher?: number;
   /**
-   * The HQ's PULL port (its `rc_port`).
+   * The HQ's PULL port (its `rc_port`): a JSON integer, never a numeric string.
    */
   hq_rc?: number;
   /**
@@ -258,7 +258,7 @@ export interface TurretConfig {
    */
   extra_files?: string[];
   /**
-   * Worker threads over which the canons are spread (reference turret).
+   * Worker threads over which the canons are spread (reference turret): a JSON integer, never a numeric string.
    */
   workers?: number;
   /**
