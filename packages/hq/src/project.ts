@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   checkProjectConfig,
   checkTurretConfig,
+  parseJsonText,
   turretExtraConfig,
   type ResolvedTurretConfig,
 } from '@oct/protocol';
@@ -94,7 +95,7 @@ export function checkProject(dir: string, data: unknown, configPath = join(dir, 
     let base = dir;
     if (typeof entry === 'string') {
       const file = resolve(dir, entry);
-      const parsed = readJson(file, `${source}: turrets[${i}] ${JSON.stringify(entry)}`, '9.1');
+      const parsed = readJson(file, `${source}: turrets[${i}] ${JSON.stringify(entry)}`, '9.1', shown(file));
       if (!parsed.ok) {
         errors.push(...parsed.errors);
         return;
@@ -142,10 +143,12 @@ export function checkProject(dir: string, data: unknown, configPath = join(dir, 
   return { ok: true, project: { dir, name: basename(dir), configPath, config, turrets, warnings } };
 }
 
+/** Reads a JSON file; `label` names it in messages, `at` (default `label`) in file:line:column. */
 function readJson(
   file: string,
   label: string,
   clause: string,
+  at = label,
 ): { ok: true; value: unknown } | { ok: false; errors: string[] } {
   let text: string;
   try {
@@ -159,9 +162,8 @@ function readJson(
       ],
     };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    return { ok: false, errors: [`${label}: not valid JSON (spec ${clause}): ${(e as Error).message}`] };
-  }
+  const parsed = parseJsonText(text, at);
+  if (parsed.ok) return { ok: true, value: parsed.value };
+  const named = at === label ? '' : `, named by ${label}`;
+  return { ok: false, errors: [`${parsed.message} (spec ${clause}${named})`] };
 }

@@ -5,7 +5,13 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkProjectConfig, checkTurretConfig, turretExtraConfig, type TurretConfig } from '@oct/protocol';
+import {
+  checkProjectConfig,
+  checkTurretConfig,
+  parseJsonText,
+  turretExtraConfig,
+  type TurretConfig,
+} from '@oct/protocol';
 import { KeyFileError, readCertificate } from '@oct/protocol/curve-keys';
 import { PackError } from './errors.js';
 import { filesAt, packedPathOf, resolveInProject, type PackedFile } from './paths.js';
@@ -69,11 +75,9 @@ async function readJson(file: string, shown: string): Promise<unknown> {
       code === 'ENOENT' ? `${shown}: file not found` : `${shown}: cannot read (${String(code)})`,
     );
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new PackError(`${shown}: not valid JSON (${(err as Error).message})`);
-  }
+  const parsed = parseJsonText(text, shown);
+  if (!parsed.ok) throw new PackError(parsed.message);
+  return parsed.value;
 }
 
 /** Reads and checks the project at `projectDir`; throws PackError naming every mistake found. */

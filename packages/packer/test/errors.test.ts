@@ -96,7 +96,10 @@ void describe('missing keys and files', () => {
       await rm(path.join(project.dir, 'config.json'));
       await assert.rejects(packTurrets(project.dir, {}), /project\/config\.json: file not found/);
       await writeFile(path.join(project.dir, 'config.json'), '{ "run_time": ');
-      await assert.rejects(packTurrets(project.dir, {}), /project\/config\.json: not valid JSON/);
+      await assert.rejects(
+        packTurrets(project.dir, {}),
+        /project\/config\.json:1:15: not valid JSON: Unexpected end of JSON input/,
+      );
     } finally {
       await project.cleanup();
     }

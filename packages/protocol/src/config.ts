@@ -7,6 +7,7 @@ import { describeSchemaError, type SchemaError } from './errors.js';
 import * as generated from './generated/config-validators.js';
 import { ConfigSchema, TurretConfigSchema } from './generated/schemas.js';
 import type { ProjectConfig, TurretConfig } from './generated/types.js';
+import { unknownKeyWarnings } from './json-text.js';
 
 /** The keys a project config defines (its schema's properties); others are kept as written. */
 type KnownProjectKeys = keyof (typeof ConfigSchema)['properties'];
@@ -88,7 +89,7 @@ export function checkProjectConfig(
 ): ConfigCheck<ResolvedProjectConfig> {
   const errors = schemaErrors(generated.validateConfig, 'config', '9.2', data, source);
   if (errors) return { ok: false, errors };
-  const warnings: string[] = [];
+  const warnings = unknownKeyWarnings(data, Object.keys(ConfigSchema.properties), source);
   const config = applyDefaults(data as Record<string, unknown>, ConfigSchema.properties, source, warnings);
   const db = config.results_database as Record<string, unknown>;
   config.results_database = { db_uri: 'default', insert_limit: 150, ...db };
@@ -103,7 +104,8 @@ export function checkTurretConfig(
   const errors = schemaErrors(generated.validateTurretConfig, 'turret', '9.1', data, source);
   if (errors) return { ok: false, errors };
   const raw = data as TurretConfig;
-  const warnings: string[] = [];
+  // A turret config's own keys for its script are expected: warn only about near misses of known keys.
+  const warnings = unknownKeyWarnings(raw, Object.keys(TurretConfigSchema.properties), source, true);
   const withDefaults = applyDefaults(raw, TurretConfigSchema.properties, source, warnings);
   const { cannons, ...rest } = withDefaults;
   return {

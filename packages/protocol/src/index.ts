@@ -36,6 +36,7 @@ export {
   type TurretMessage,
 } from './turret-frame.js';
 export { decodeProtobufBatch } from './protobuf.js';
+export { parseJsonText, closestKey, unknownKeyWarnings, type JsonText } from './json-text.js';
 export {
   checkProjectConfig,
   checkTurretConfig,

@@ -1,7 +1,7 @@
 /** Reading a turret config file: JSON, checked against the spec (9.1), script present. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkTurretConfig, type ResolvedTurretConfig } from '@oct/protocol';
+import { checkTurretConfig, parseJsonText, type ResolvedTurretConfig } from '@oct/protocol';
 import { KeyFileError, readCertificate } from '@oct/protocol/curve-keys';
 
 /** A CURVE client's keys (spec 11.4), Z85. */
@@ -40,12 +40,9 @@ export function loadTurretConfig(file: string, shownAs = file): LoadedConfig {
       `${shownAs}: cannot read the turret config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     ]);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError([`${shownAs}: not valid JSON: ${(e as Error).message} (spec 9.1)`]);
-  }
+  const parsed = parseJsonText(text, shownAs);
+  if (!parsed.ok) throw new UsageError([`${parsed.message} (spec 9.1)`]);
+  const data = parsed.value;
   const checked = checkTurretConfig(data, shownAs);
   if (!checked.ok) throw new UsageError(checked.errors);
   const configDir = dirname(resolve(file));

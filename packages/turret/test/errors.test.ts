@@ -124,7 +124,7 @@ describe('bad configs (exit code 2, one line per mistake, no stack trace)', () =
     writeFileSync(badJson, '{"name": ');
     let r = await run(['start', '--config', badJson]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /syntax\.json: not valid JSON/);
+    assert.match(r.err, /syntax\.json:1:10: not valid JSON/);
 
     r = await run(['start', '--config', join(tmp.dir, 'nope.json')]);
     assert.equal(r.code, 2);
