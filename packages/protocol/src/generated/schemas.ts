@@ -476,6 +476,89 @@ export const ConfigSchema = {
         "keys": "keys"
       },
       "x-since": "1.0"
+    },
+    "thresholds": {
+      "description": "Pass/fail criteria judged by the HQ over the merged results of every turret (`oct run` exits 99 when one fails, 98 when one with `abort_on_fail` stopped the run). Each names a metric, a statistic of it and one or two bounds; durations are in seconds. A metric that no stored result produced fails (never a silent pass). Verdicts go to the console, `summary.json`, the report and, with `oct run --junit <file>`, a JUnit XML file.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "metric": {
+            "description": "`transactions` (every transaction's scriptrun_time), `errors` (the transactions whose error is not empty) or the name of a custom timer. `transactions` and `errors` mean those metrics even if a custom timer has the same name.",
+            "type": "string",
+            "minLength": 1
+          },
+          "stat": {
+            "description": "The statistic judged: `count`, `rate` (per second, between the first and the last result), `error_rate` (failed / all, 0 to 1), `min`, `max`, `avg`, `stdev` (population), `rstddev` (stdev / avg), or a percentile `p<N>` with N from 0 to 100 (`p50`, `p95`, `p99.9`). The metric `errors` takes `count`, `rate` and `error_rate` only. Percentiles come from the report's histograms (3 significant digits: within 0.1% above the exact value, exact to the microsecond below 2 ms).",
+            "type": "string",
+            "pattern": "^(count|rate|error_rate|min|max|avg|stdev|rstddev|p(100|[0-9]{1,2})(\\.[0-9]{1,3})?)$"
+          },
+          "lt": {
+            "description": "Passes when the statistic is less than this.",
+            "type": "number"
+          },
+          "lte": {
+            "description": "Passes when the statistic is less than or equal to this.",
+            "type": "number"
+          },
+          "gt": {
+            "description": "Passes when the statistic is greater than this.",
+            "type": "number"
+          },
+          "gte": {
+            "description": "Passes when the statistic is greater than or equal to this.",
+            "type": "number"
+          },
+          "abort_on_fail": {
+            "description": "Judge this threshold during the run too (on the results stored so far, every progress interval) and stop the run as soon as it fails (`oct run` exits 98).",
+            "type": "boolean",
+            "default": false
+          },
+          "delay_abort_eval": {
+            "description": "With `abort_on_fail`: seconds after the start before a failure may stop the run (the first results are few and slow).",
+            "type": "number",
+            "minimum": 0,
+            "default": 0
+          }
+        },
+        "required": [
+          "metric",
+          "stat"
+        ],
+        "additionalProperties": false
+      },
+      "examples": [
+        [
+          {
+            "metric": "transactions",
+            "stat": "p95",
+            "lt": 0.5
+          },
+          {
+            "metric": "checkout",
+            "stat": "p99.9",
+            "lte": 2
+          },
+          {
+            "metric": "transactions",
+            "stat": "error_rate",
+            "lt": 0.01,
+            "abort_on_fail": true,
+            "delay_abort_eval": 10
+          },
+          {
+            "metric": "transactions",
+            "stat": "rate",
+            "gte": 100
+          },
+          {
+            "metric": "errors",
+            "stat": "count",
+            "lte": 10
+          }
+        ]
+      ],
+      "x-since": "1.0"
     }
   },
   "additionalProperties": true,

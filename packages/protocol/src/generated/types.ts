@@ -214,6 +214,43 @@ export interface ProjectConfig {
     keys?: string;
     [k: string]: unknown;
   };
+  /**
+   * Pass/fail criteria judged by the HQ over the merged results of every turret (`oct run` exits 99 when one fails, 98 when one with `abort_on_fail` stopped the run). Each names a metric, a statistic of it and one or two bounds; durations are in seconds. A metric that no stored result produced fails (never a silent pass). Verdicts go to the console, `summary.json`, the report and, with `oct run --junit <file>`, a JUnit XML file.
+   */
+  thresholds?: {
+    /**
+     * `transactions` (every transaction's scriptrun_time), `errors` (the transactions whose error is not empty) or the name of a custom timer. `transactions` and `errors` mean those metrics even if a custom timer has the same name.
+     */
+    metric: string;
+    /**
+     * The statistic judged: `count`, `rate` (per second, between the first and the last result), `error_rate` (failed / all, 0 to 1), `min`, `max`, `avg`, `stdev` (population), `rstddev` (stdev / avg), or a percentile `p<N>` with N from 0 to 100 (`p50`, `p95`, `p99.9`). The metric `errors` takes `count`, `rate` and `error_rate` only. Percentiles come from the report's histograms (3 significant digits: within 0.1% above the exact value, exact to the microsecond below 2 ms).
+     */
+    stat: string;
+    /**
+     * Passes when the statistic is less than this.
+     */
+    lt?: number;
+    /**
+     * Passes when the statistic is less than or equal to this.
+     */
+    lte?: number;
+    /**
+     * Passes when the statistic is greater than this.
+     */
+    gt?: number;
+    /**
+     * Passes when the statistic is greater than or equal to this.
+     */
+    gte?: number;
+    /**
+     * Judge this threshold during the run too (on the results stored so far, every progress interval) and stop the run as soon as it fails (`oct run` exits 98).
+     */
+    abort_on_fail?: boolean;
+    /**
+     * With `abort_on_fail`: seconds after the start before a failure may stop the run (the first results are few and slow).
+     */
+    delay_abort_eval?: number;
+  }[];
   [k: string]: unknown;
 }
 /**
