@@ -8,6 +8,7 @@ import * as generated from './generated/config-validators.js';
 import { ConfigSchema, TurretConfigSchema } from './generated/schemas.js';
 import type { ProjectConfig, TurretConfig } from './generated/types.js';
 import { unknownKeyWarnings } from './json-text.js';
+import { checkThresholds } from './thresholds.js';
 
 /** The keys a project config defines (its schema's properties); others are kept as written. */
 type KnownProjectKeys = keyof (typeof ConfigSchema)['properties'];
@@ -87,8 +88,13 @@ export function checkProjectConfig(
   data: unknown,
   source = 'config.json',
 ): ConfigCheck<ResolvedProjectConfig> {
-  const errors = schemaErrors(generated.validateConfig, 'config', '9.2', data, source);
-  if (errors) return { ok: false, errors };
+  const schema = schemaErrors(generated.validateConfig, 'config', '9.2', data, source);
+  // Thresholds are checked by checkThresholds, whose lines name the threshold and say what to write.
+  const thresholds = checkThresholds((data as Record<string, unknown> | null)?.thresholds, source);
+  if (schema || !thresholds.ok) {
+    const errors = (schema ?? []).filter((e) => !e.startsWith(`${source}: config.thresholds`));
+    return { ok: false, errors: [...errors, ...(thresholds.ok ? [] : thresholds.errors)] };
+  }
   const warnings = unknownKeyWarnings(data, Object.keys(ConfigSchema.properties), source);
   const config = applyDefaults(data as Record<string, unknown>, ConfigSchema.properties, source, warnings);
   const db = config.results_database as Record<string, unknown>;

@@ -45,3 +45,23 @@ export {
   type ResolvedProjectConfig,
   type ResolvedTurretConfig,
 } from './config.js';
+export { LogLinearHistogram, type HistogramPlain } from './histogram.js';
+export {
+  METRIC_ERRORS,
+  METRIC_TRANSACTIONS,
+  THRESHOLD_DIGITS,
+  MetricAccumulator,
+  checkThresholds,
+  judgeThreshold,
+  judgeThresholds,
+  needsHistogram,
+  thresholdLabel,
+  type Bound,
+  type MetricPlain,
+  type MetricView,
+  type Threshold,
+  type ThresholdCheck,
+  type ThresholdConfig,
+  type ThresholdSource,
+  type ThresholdVerdict,
+} from './thresholds.js';
