@@ -7,6 +7,7 @@ import { chartAssets } from './assets.js';
 import { esc, fmtDuration, fmtInt, fmtMs, fmtPct, fmtRate, fmtTime } from './format.js';
 import type { IntervalRow, ReportModel, SeriesReport, TimerStats, TurretSummary } from './model.js';
 import { CLIENT_JS, STYLE } from './page-assets.js';
+import { thresholdsSection } from './thresholds.js';
 
 /** Per-interval rows shown open; longer tables scroll. */
 const CSP =
@@ -359,6 +360,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
 <nav class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</nav>
 </header>
 <main class="wrap">
+${thresholdsSection(s.thresholds)}
 <section id="summary"><h2>Summary</h2>
 ${notStored}<div class="cards">${cards}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>

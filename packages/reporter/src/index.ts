@@ -10,6 +10,7 @@ export { writeReport, type ReportOptions, type ReportFiles } from './report.js';
 export { rebuildReport, intervalFromConfig, type RebuildOptions } from './rebuild.js';
 export { ReportError } from './store.js';
 export type { RunSummary, TimerStats, IntervalRow, TurretSummary } from './model.js';
+export type { ThresholdVerdict } from '@oct/protocol';
 export type { CsvOptions } from './csv.js';
 
 /**

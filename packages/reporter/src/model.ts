@@ -10,6 +10,13 @@ import {
   type ScanResult,
   type SeriesAccumulator,
 } from './aggregate.js';
+import {
+  judgeThresholds,
+  type MetricView,
+  type Threshold,
+  type ThresholdSource,
+  type ThresholdVerdict,
+} from '@oct/protocol';
 import { fmtTime } from './format.js';
 import type { QuarantineInfo, RejectInfo, RunInfo, TurretInfo } from './store.js';
 
@@ -139,6 +146,12 @@ export interface RunSummary {
   error_messages: { message: string; count: number; first: number | null; last: number | null }[];
   /** Anything the reader had to drop or could not read, in words. */
   notes: string[];
+  /**
+   * The verdict of each threshold of the run's config (config.json `thresholds`), in config order;
+   * empty when it has none. Judged over every stored result, percentiles from `precision`'s
+   * whole-run histograms.
+   */
+  thresholds: ThresholdVerdict[];
   [k: string]: unknown;
 }
 
@@ -223,6 +236,8 @@ export function buildModel(input: {
   clockTolerance?: number;
   /** Results the HQ received but did not store, when known. */
   resultsNotStored?: number | null;
+  /** The run's thresholds (checked), judged into summary.thresholds. */
+  thresholds?: readonly Threshold[];
 }): ReportModel {
   const { scan, run } = input;
   const notStored = input.resultsNotStored ?? null;
@@ -330,6 +345,28 @@ export function buildModel(input: {
     distinct_error_messages: scan.errorMessages.length,
     error_messages: scan.errorMessages.slice(0, 100),
     notes,
+    thresholds: judgeThresholds(input.thresholds ?? [], thresholdSource(scan, span)),
   };
   return { summary, series, otherErrorMessages: scan.otherErrorMessages };
+}
+
+/** What thresholds are judged on: the scan's whole-run accumulators (exact counts, its histograms). */
+function thresholdSource(scan: ScanResult, span: number | null): ThresholdSource {
+  const view = (a: SeriesAccumulator): MetricView => ({
+    count: a.count,
+    errors: a.errors,
+    min: a.min,
+    max: a.max,
+    avg: a.avg,
+    stdev: a.stdev,
+    percentile: (p) => a.overall.valueAtPercentile(p) / 1e6,
+  });
+  return {
+    all: view(scan.all),
+    timer: (name) => {
+      const t = scan.timers.find((x) => x.name === name);
+      return t === undefined || t.count === 0 ? undefined : view(t);
+    },
+    span,
+  };
 }

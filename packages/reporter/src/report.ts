@@ -6,6 +6,7 @@ import { renderHtml } from './html.js';
 import { buildModel, type RunSummary } from './model.js';
 import { copyPgRun, isPgUri, maskUri } from './pg-run.js';
 import { openResultsFile, readQuarantine, readRejects, readRun, readTurrets, ReportError } from './store.js';
+import { readThresholds, type ThresholdsInput } from './thresholds.js';
 
 /** Options of writeReport. */
 export interface ReportOptions {
@@ -25,6 +26,11 @@ export interface ReportOptions {
   clockToleranceSeconds?: number;
   /** Results the HQ received but did not store (its run summary's `notStored`): the file cannot say. */
   resultsNotStored?: number;
+  /**
+   * The thresholds to judge (config.json's `thresholds`, as written) and the file that says so, for
+   * messages. Default: those of the config the run was started with (the run table's config_json).
+   */
+  thresholds?: ThresholdsInput;
 }
 
 /** What writeReport wrote. */
@@ -115,7 +121,9 @@ async function writeReportFrom(options: ReportOptions, resultsFile: string): Pro
     const scan = await scanResults(file, interval, run?.started_at ?? null, {
       window: clockWindow(run, tolerance),
     });
+    const thresholds = readThresholds(file, options.thresholds, resultsFile);
     const model = buildModel({
+      thresholds,
       clockTolerance: tolerance,
       resultsNotStored: options.resultsNotStored ?? null,
       scan,
