@@ -1,6 +1,7 @@
 /**
  * The external publisher on its own: OCT's port-number form, two-part `[topic, result]` messages,
- * topic filtering by the subscribers, and a stuck subscriber that never slows publishing.
+ * topic filtering by the subscribers, and a stuck subscriber that never slows publishing (the PUB
+ * socket, on the publisher thread, drops for it; the thread's own backlog is bounded).
  *
  *   ExternalPublisher PUB (tcp://*:<port>) -- [topic, json] -->  SUB "t-a" (the topic)
  *                                                           -->  SUB ""    (every topic)
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as zmq from 'zeromq';
 import { HqError } from '../src/index.js';
-import { ExternalPublisher, externalEndpoint, randomTopic } from '../src/external-publisher.js';
+import { ExternalPublisher, MAX_BACKLOG, externalEndpoint, randomTopic } from '../src/external-publisher.js';
 import { freePort } from './helpers.js';
 
 const sockets: { close(): void }[] = [];
@@ -105,10 +106,17 @@ void describe('external_publisher', () => {
     await handshake;
     const frame = JSON.stringify({ scriptrun_time: 0.1, error: '', custom_timers: { x: 'y'.repeat(200) } });
     const began = Date.now();
-    // Three times the high-water mark, never read: far more than the socket may queue.
+    // Three times the high-water mark, never read: far more than the socket may queue. Handed over
+    // at once, the last 100,000 find the publisher thread MAX_BACKLOG frames behind: dropped there.
     for (let i = 0; i < 30; i++) ext.publish(Array.from({ length: 10_000 }, () => frame));
+    assert.equal(MAX_BACKLOG, 200_000);
+    assert.equal(ext.dropped, 100_000);
     await ext.flushed();
     assert.ok(Date.now() - began < 60_000, `publishing took ${Date.now() - began} ms`);
+    // Once the thread has caught up, frames are taken again.
+    ext.publish([frame]);
+    await ext.flushed();
+    assert.equal(ext.dropped, 100_000);
   });
 
   void it('names the config file and key when the endpoint cannot be bound', async () => {
