@@ -697,6 +697,11 @@ export class HqRun extends EventEmitter<RunEvents> {
     const rejects = await this.ingest.close();
     // Stored results reach the external publisher before the worker reports closed.
     await this.external?.flushed();
+    if (this.external?.dropped)
+      this.emit(
+        'log',
+        `WARNING: external_publisher: ${this.external.dropped} stored result(s) not published (its thread was 200,000 behind); every one is in the results file`,
+      );
     this.closeSockets();
     const views = turrets.map((t) => this.view(t));
     const c = this.ingest.counts;
