@@ -8,6 +8,7 @@ export { startRun, HqRun, HQ_VERSION } from './run.js';
 export {
   HqError,
   EXIT_CODES,
+  THRESHOLDS_FAILED_EXIT,
   type Outcome,
   type RunPhase,
   type RunProgress,

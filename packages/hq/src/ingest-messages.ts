@@ -1,6 +1,7 @@
 /** The messages between the receive thread (IngestThread) and the ingest thread (ingest-worker). */
 import type { TurretStatus } from '@oct/protocol';
 import type { IngestCounts } from './ingest.js';
+import type { LiveMetricsPlain, LiveMetricsSetup } from './live-metrics.js';
 import type { PackedResults } from './result-columns.js';
 import type { RunRow, TurretRow } from './store/store.js';
 
@@ -25,6 +26,8 @@ export interface IngestThreadSetup {
    * was received (the receiver's ms, floored).
    */
   progress: SharedArrayBuffer;
+  /** The metrics the run's thresholds are judged on, kept as results are stored; null: none. */
+  metrics?: LiveMetricsSetup | null;
 }
 
 /** Field updates of the `run` row. */
@@ -52,6 +55,8 @@ export interface IngestTally {
   received: number;
   storedByUuid: [string, number][];
   notStoredByUuid: [string, number][];
+  /** The live metrics (IngestThreadSetup.metrics) as of this tally; absent without thresholds. */
+  metrics?: LiveMetricsPlain;
 }
 
 /** Ingest thread -> receive thread. */

@@ -20,6 +20,7 @@ import { FrameChunker } from './frame-chunk.js';
 import { ResultPacker } from './result-columns.js';
 import { errorLine, noCounts, type IngestCounts } from './ingest.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, RunFields, ToIngest } from './ingest-messages.js';
+import type { LiveMetricsPlain, LiveMetricsSetup } from './live-metrics.js';
 import type { RunRow, TurretRow } from './store/store.js';
 
 /** A chunk goes to the worker at this many frames, this many bytes, or this many ms after its first frame. */
@@ -52,6 +53,8 @@ export interface IngestThreadOptions {
   flushAt?: number;
   /** The run row to write first, if any. */
   run?: RunRow | null;
+  /** Metrics to keep for the run's thresholds (liveMetricsSetup); none when absent. */
+  metrics?: LiveMetricsSetup | null;
   /** Every valid status, in arrival order, with when it was received (performance.now() ms). */
   onStatus?: (status: TurretStatus, receivedAt: number) => void;
   /** A result or batch of turret `uuid` was received at `receivedAt` (performance.now() ms). */
@@ -103,6 +106,8 @@ export class IngestThread {
   notStoredByUuid = new Map<string, number>();
   /** Monotonic ms when the worker last reported new results. */
   lastResultAt = 0;
+  /** The live metrics as of the worker's last report (options.metrics); null without. */
+  metrics: LiveMetricsPlain | null = null;
 
   private readonly worker: Worker;
   private readonly chunker = new FrameChunker();
@@ -140,6 +145,7 @@ export class IngestThread {
       logMessages: options.onLog !== undefined,
       publishStored: options.onStored !== undefined,
       progress: this.progress.buffer as SharedArrayBuffer,
+      metrics: options.metrics ?? null,
     };
     this.worker = workerUrl.pathname.endsWith('.ts')
       ? new Worker(fromSource(workerUrl), { eval: true, workerData: setup })
@@ -357,6 +363,7 @@ export class IngestThread {
     this.counts = t.counts;
     this.storedByUuid = new Map(t.storedByUuid);
     this.notStoredByUuid = new Map(t.notStoredByUuid);
+    if (t.metrics) this.metrics = t.metrics;
   }
 
   private wake(): void {

@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { forEachFrame } from './frame-chunk.js';
 import { Ingest } from './ingest.js';
+import { LiveMetrics } from './live-metrics.js';
 import type { FromIngest, IngestTally, IngestThreadSetup, ToIngest } from './ingest-messages.js';
 import { PgStore } from './store/pg-store.js';
 import { isPgUri, maskUri } from './store/pg-uri.js';
@@ -68,7 +69,9 @@ function serve(store: ResultsStore | PgStore): void {
   // on when frames arrived, not on when a backlog let them be decoded).
   let chunkAt = 0;
   const heard = new Set<string>();
+  const metrics = setup.metrics ? new LiveMetrics(setup.metrics) : null;
   const ingest: Ingest = new Ingest(store, {
+    onCounted: metrics ? (pack, stored) => metrics.add(pack, stored) : undefined,
     flushAt: setup.flushAt,
     // Counts first, so the receiver judges a status (accounting) against what preceded it.
     onStatus: (status) => {
@@ -92,6 +95,7 @@ function serve(store: ResultsStore | PgStore): void {
     received: ingest.counts.stored + ingest.counts.notStored + ingest.pendingCount,
     storedByUuid: [...ingest.storedByUuid],
     notStoredByUuid: [...ingest.notStoredByUuid],
+    ...(metrics ? { metrics: metrics.snapshot() } : {}),
   });
   /** Once the file refused results, its failing turret and run row updates are not worth a warning each. */
   const warnUnlessFailed = (what: string, e: unknown): void => {

@@ -49,6 +49,8 @@ export interface IngestOptions {
    * reach onStatus.
    */
   onStoreFailed?: (error: Error) => void;
+  /** Called as each pack is counted, with how many of its first rows are stored (live thresholds). */
+  onCounted?: (pack: PackedResults, stored: number) => void;
 }
 
 /** Counters of what came in. */
@@ -364,6 +366,7 @@ export class Ingest {
       if (ends[i]! > at) c.errors++;
       at = ends[i + 1]!;
     }
+    if (stored > 0) this.options.onCounted?.(pack, stored);
     if (this.options.onStored && stored > 0) {
       const all = rows.length > 0 ? rows : unpackResults(pack);
       this.options.onStored(stored === all.length ? all : all.slice(0, stored));

@@ -12,12 +12,7 @@ import type { ShownState } from './registry.js';
  * received after is counted as not stored.
  */
 export type Outcome =
-  | 'completed'
-  | 'interrupted'
-  | 'no_turrets'
-  | 'all_turrets_dead'
-  | 'store_failed'
-  | 'threshold_aborted';
+  'completed' | 'interrupted' | 'no_turrets' | 'all_turrets_dead' | 'store_failed' | 'threshold_aborted';
 
 /** Process exit code for each outcome (the `oct run` exit codes). */
 export const EXIT_CODES: Readonly<Record<Outcome, number>> = {
