@@ -18,5 +18,9 @@ export const EXIT = {
   allTurretsDead: 4,
   /** The results directory refused writes (disk full, read-only): results file, report or summary. */
   storage: 5,
+  /** A threshold with abort_on_fail failed during the run and stopped it (outcome threshold_aborted). */
+  thresholdAborted: 98,
+  /** The run completed but a threshold failed (k6 uses 99 too). */
+  thresholdsFailed: 99,
   interrupted: 130,
 } as const;

@@ -10,6 +10,7 @@ import { newProject } from './new-project.js';
 import { makeKeys } from './keys.js';
 import { isStorageError } from './report.js';
 import { resolveResultsFile } from './results-file.js';
+import { flagOverrides, parseSet, type Override } from './overrides.js';
 import { runCommand } from './run-command.js';
 
 const EXIT_HELP = `
@@ -24,6 +25,9 @@ Exit codes:
        (PostgreSQL) went away: turrets stopped, the results stored kept and counted, those
        received but not stored stated; the report written if there was room, else one line
        says so
+  98   a threshold with abort_on_fail failed during the run: turrets stopped, results kept,
+       report written
+  99   the run completed but a threshold failed (config thresholds; see summary.json)
   130  interrupted (Ctrl-C): turrets stopped, every result received kept, report written`;
 
 function topic(value: string): string {
@@ -38,6 +42,22 @@ function topic(value: string): string {
 class NoReportOption extends Option {
   override attributeName(): string {
     return 'report';
+  }
+}
+
+/** A number as typed (the config check then says what the key accepts, naming the flag). */
+function number(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
+  return n;
+}
+
+/** Each `--set key=value`, in order. */
+function collectSet(value: string, previous: Override[]): Override[] {
+  try {
+    return [...previous, parseSet(value)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
   }
 }
 
@@ -141,6 +161,19 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
       seconds,
       5,
     )
+    .option('--run-time <seconds>', 'override config run_time', number)
+    .option('--canons <n>', 'override the canons of every turret (as extra_turret_config.canons)', number)
+    .option('--min-turrets <n>', 'override config min_turrets', number)
+    .option(
+      '--set <key=value>',
+      'override any config key (repeatable; dotted keys for nested ones, e.g. results_database.db_uri=...; the value is JSON when it parses, else a string)',
+      collectSet,
+      [] as Override[],
+    )
+    .option(
+      '--junit <file>',
+      "write the thresholds' verdicts as a JUnit XML file (one test case per threshold)",
+    )
     .addHelpText('after', EXIT_HELP)
     .action(
       async (
@@ -153,6 +186,11 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
           local?: boolean;
           waitTimeout: number;
           lostAfter: number;
+          runTime?: number;
+          canons?: number;
+          minTurrets?: number;
+          set: Override[];
+          junit?: string;
         },
       ) => {
         if (opts.results !== undefined && opts.outputDir !== undefined)
@@ -160,8 +198,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
             'oct run: -r/--results (the parent of results_<timestamp>/) and -o/--output-dir (the results directory itself) are exclusive',
             EXIT.usage,
           );
-        const { report, ...rest } = opts;
-        setCode(await runCommand(project, { ...rest, noReport: report === false }, io));
+        const { report, runTime, canons, minTurrets, set, ...rest } = opts;
+        const overrides = [...flagOverrides({ runTime, canons, minTurrets }), ...set];
+        setCode(await runCommand(project, { ...rest, overrides, noReport: report === false }, io));
       },
     );
 

@@ -31,7 +31,12 @@ export interface ReportOutcome {
 }
 
 /** Writes the report for a finished run. Never throws. */
-export async function reportRun(summary: RunSummary, intervalSeconds: number): Promise<ReportOutcome> {
+export async function reportRun(
+  summary: RunSummary,
+  intervalSeconds: number,
+  /** The thresholds to judge (config.json's, as run) and the file that says so. */
+  thresholds?: { value: unknown; source: string },
+): Promise<ReportOutcome> {
   let error: string;
   let storage: boolean;
   try {
@@ -42,6 +47,7 @@ export async function reportRun(summary: RunSummary, intervalSeconds: number): P
       outDir: summary.resultsDir,
       intervalSeconds,
       resultsNotStored: summary.notStored,
+      ...(thresholds !== undefined ? { thresholds } : {}),
     });
     return {
       htmlPath: files.htmlPath,
@@ -99,6 +105,7 @@ export function hqSummary(s: RunSummary): Record<string, unknown> {
       results_stored: t.resultsStored,
       curve_key: t.curveKey,
     })),
+    thresholds: s.thresholds,
     source: 'hq (the reporter did not run)',
   };
 }

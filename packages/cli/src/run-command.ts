@@ -17,11 +17,15 @@ import {
   type RunSummary,
   type TurretView,
 } from '@oct/hq';
+import type { RunSummary as ReportSummary } from '@oct/reporter';
 import { EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { LocalTurrets } from './local.js';
 import { progressView } from './progress.js';
-import { clockWarnings, reportRun } from './report.js';
+import { endSummaryLines, verdictLines } from './end-summary.js';
+import { writeJunit } from './junit.js';
+import { applyOverrides, type Override } from './overrides.js';
+import { clockWarnings, isStorageError, reportRun } from './report.js';
 
 export interface RunCommandOptions {
   /** Parent of the `results_<timestamp>` directory (default `<project>/results`). */
@@ -32,6 +36,10 @@ export interface RunCommandOptions {
   publisherChannel?: string;
   /** Build no report.html / summary.json at the end (OCT's `--no-results`). */
   noReport?: boolean;
+  /** Command-line overrides of config.json (--run-time, --canons, --min-turrets, --set), in order. */
+  overrides?: Override[];
+  /** Write the thresholds' verdicts as a JUnit XML file here. */
+  junit?: string;
   /** Spawn the project's turrets as local child processes. */
   local?: boolean;
   /** Seconds to wait for min_turrets (default 60). */
@@ -57,7 +65,12 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
     for (const e of loaded.errors) io.err(e);
     return EXIT.usage;
   }
-  const project = loaded.project;
+  const overridden = applyOverrides(loaded.project, options.overrides ?? []);
+  if (!overridden.ok) {
+    for (const e of overridden.errors) io.err(e);
+    return EXIT.usage;
+  }
+  const project = overridden.project;
   for (const w of project.warnings) io.err(w);
   const cfg = project.config;
   if (options.local && cfg.min_turrets > project.turrets.length) {
@@ -185,29 +198,77 @@ export async function runCommand(projectDir: string, options: RunCommandOptions,
   }
 
   printSummary(summary, io);
-  if (summary.startedAt === null) return summary.exitCode;
+  const end = (code: number, report: ReportSummary | null): number =>
+    endOfRun(summary, report, code, project.name, options, io);
+  if (summary.startedAt === null) return end(summary.exitCode, null);
   if (options.noReport) {
     io.out(
       isPgUri(summary.dbPath)
         ? `report: not built (--no-results); oct rebuild-results <dir> --db <url> --run ${summary.runId} builds it`
         : `report: not built (--no-results); oct rebuild-results ${summary.resultsDir} builds it`,
     );
-    return summary.exitCode;
+    return end(summary.exitCode, null);
   }
-  const report = await reportRun(summary, cfg.results_ts_interval);
+  const report = await reportRun(summary, cfg.results_ts_interval, {
+    value: cfg.thresholds,
+    source: project.configPath,
+  });
   if (report.summary) for (const line of clockWarnings(report.summary)) io.err(line);
   if (report.summaryPath === null) {
     // Not even the HQ's summary fits: one line, and the way to get the report once there is room.
     io.err(
       `oct: report not written (${report.error}), nor summary.json; once there is room, \`oct rebuild-results ${summary.resultsDir}\` writes them`,
     );
-    return report.storage ? EXIT.storage : EXIT.failure;
+    return end(report.storage ? EXIT.storage : EXIT.failure, null);
   }
   if (report.error)
     io.err(`WARNING: report not written by @oct/reporter (${report.error}); HQ summary written instead`);
   if (report.htmlPath) io.out(`report:  ${report.htmlPath}`);
   io.out(`summary: ${report.summaryPath}`);
-  return report.storage ? EXIT.storage : summary.exitCode;
+  return end(report.storage ? EXIT.storage : summary.exitCode, report.summary);
+}
+
+/**
+ * The end of `oct run`: the end summary (the reporter's figures; the HQ's verdicts when the reporter
+ * did not run), the JUnit file (--junit), and the exit code: a completed run whose thresholds did not
+ * all pass exits EXIT.thresholdsFailed. The reporter's verdicts (those of summary.json) decide.
+ */
+function endOfRun(
+  summary: RunSummary,
+  report: ReportSummary | null,
+  code: number,
+  project: string,
+  options: RunCommandOptions,
+  io: Io,
+): number {
+  const verdicts = report?.thresholds ?? summary.thresholds;
+  const colour = io.isTTY && !process.env.NO_COLOR;
+  const lines = report ? endSummaryLines(report, colour) : verdictLines(verdicts, colour);
+  if (lines.length > 0) {
+    io.out('');
+    for (const line of lines) io.out(line);
+  }
+  let exit = code;
+  if (summary.outcome === 'completed' && code === summary.exitCode)
+    exit = verdicts.some((v) => !v.passed) ? EXIT.thresholdsFailed : EXIT.ok;
+  if (options.junit !== undefined) {
+    try {
+      writeJunit(resolve(options.junit), {
+        project,
+        outcome: summary.outcome,
+        message: summary.message,
+        duration:
+          summary.startedAt !== null ? (summary.stoppedAt ?? summary.finishedAt) - summary.startedAt : 0,
+        startedAt: summary.startedAt,
+        verdicts,
+      });
+      io.out(`junit:   ${options.junit}`);
+    } catch (e) {
+      io.err(`oct: ${(e as Error).message}`);
+      if (exit === EXIT.ok) exit = isStorageError(e) ? EXIT.storage : EXIT.usage;
+    }
+  }
+  return exit;
 }
 
 function printSummary(s: RunSummary, io: Io): void {
