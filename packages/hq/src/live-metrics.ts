@@ -50,7 +50,7 @@ export function liveMetricsSetup(thresholds: readonly Threshold[]): LiveMetricsS
 export class LiveMetrics {
   private readonly all: MetricAccumulator;
   /** Per timer: its `"name":` prefix in the stored custom_timers JSON, and its accumulator. */
-  private readonly timers: { name: string; key: string; acc: MetricAccumulator }[];
+  private readonly timers: { name: string; key: string; acc: MetricAccumulator; next: number }[];
   private firstEpoch = NaN;
   private lastEpoch = NaN;
 
@@ -60,6 +60,8 @@ export class LiveMetrics {
       name,
       key: `${JSON.stringify(name)}:`,
       acc: new MetricAccumulator(histogram),
+      /** Where `key` next occurs in the pack being read (-1: nowhere further; -2: not searched). */
+      next: -2,
     }));
   }
 
@@ -72,6 +74,7 @@ export class LiveMetrics {
     let nextFailed = setupFailed?.[0] ?? -1;
     let f = 0;
     const timers = this.timers;
+    for (const t of timers) t.next = -2;
     let first = this.firstEpoch;
     let last = this.lastEpoch;
     for (let i = 0, at = 0; i < stored; i++) {
@@ -95,16 +98,14 @@ export class LiveMetrics {
       if (epoch > last || Number.isNaN(last)) last = epoch;
       this.all.record(rt, isError);
       // Custom timers: find `"name":` in this row's JSON (written by timersJson: no spaces) and read
-      // the number after it, rather than parse the whole object.
+      // the number after it, rather than parse the whole object. Each timer's next occurrence in the
+      // pack is remembered, so a timer absent from many rows costs one search, not one per row.
       if (timers.length > 0 && timersEnd - errorEnd > 2) {
-        const json = text.slice(errorEnd, timersEnd);
         for (const t of timers) {
-          const k = json.indexOf(t.key);
-          if (k < 0) continue;
-          const from = k + t.key.length;
-          let to = json.indexOf(',', from);
-          if (to < 0) to = json.length - 1;
-          const v = Number(json.slice(from, to));
+          if (t.next < errorEnd && t.next !== -1) t.next = text.indexOf(t.key, errorEnd);
+          const k = t.next;
+          if (k === -1 || k >= timersEnd) continue;
+          const v = numberAt(text, k + t.key.length, timersEnd - 1);
           if (Number.isFinite(v)) t.acc.record(v, isError);
         }
       }
@@ -122,6 +123,43 @@ export class LiveMetrics {
       lastEpoch: this.lastEpoch,
     };
   }
+}
+
+/** 10^k, exactly, for the decimals numberAt reads. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The JSON number that starts at `from` in `text` and ends before the next `,` or at `end`, as
+ * JSON.parse reads it. Plain decimals of up to 15 digits (String(seconds) of a timer, nearly always)
+ * are read here: an integer below 2^53 divided by an exact power of ten is the correctly rounded
+ * value, so this equals JSON.parse's; anything else (exponents, more digits) goes to Number().
+ */
+function numberAt(text: string, from: number, end: number): number {
+  let i = from;
+  const negative = text.charCodeAt(i) === 45; // -
+  if (negative) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 && decimals < 0)
+      decimals = 0; // .
+    else break;
+  }
+  if (i < end && text.charCodeAt(i) !== 44) {
+    // An exponent or something unusual: the general reader.
+    let to = text.indexOf(',', from);
+    if (to === -1 || to > end) to = end;
+    return +text.slice(from, to);
+  }
+  if (digits === 0 || digits > 15 || decimals === 0) return digits === 0 ? NaN : +text.slice(from, i);
+  const v = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
+  return negative ? -v : v;
 }
 
 /** A snapshot as what thresholds are judged on. */

@@ -59,6 +59,46 @@ void describe('live metrics (ingest thread)', () => {
     assert.equal(source.timer('nope'), undefined);
   });
 
+  void it('read each timer value exactly as JSON.parse does (the report parses it)', () => {
+    const values = [0.1 + 0.2, 1 / 3, 123456.789012, 1e-7, 2.5e21, -0.004, 0, 7, 0.000123456789012345];
+    for (let i = 0; i < 500; i++) values.push(Math.random() * 10 ** (i % 9) - 10 ** ((i % 5) - 3));
+    const packer = new ResultPacker(values.length);
+    values.forEach((v, i) =>
+      packer.add({
+        turret_name: 't',
+        uuid: 'u',
+        elapsed: i,
+        epoch: 1000,
+        scriptrun_time: 0.01,
+        error: '',
+        custom_timers: i % 2 ? { x: v, other: 1 } : { other: 2, x: v },
+        seq: i,
+      }),
+    );
+    const pack = packer.take()!;
+    const all = new LiveMetrics({ allHistogram: false, timers: [['x', false]] });
+    all.add(pack, values.length);
+    const x = liveSource(all.snapshot()).timer('x')!;
+    assert.equal(x.min, Math.min(...values));
+    assert.equal(x.max, Math.max(...values));
+    for (const v of values) {
+      const p = new ResultPacker(1);
+      p.add({
+        turret_name: 't',
+        uuid: 'u',
+        elapsed: 0,
+        epoch: 1,
+        scriptrun_time: 0.01,
+        error: '',
+        custom_timers: { x: v },
+        seq: 0,
+      });
+      const l = new LiveMetrics({ allHistogram: false, timers: [['x', false]] });
+      l.add(p.take()!, 1);
+      assert.equal(liveSource(l.snapshot()).timer('x')!.max, v, `timer value ${v}`);
+    }
+  });
+
   void it('leave out rows that report a failed setup (no transaction, as in the report)', () => {
     const packer = new ResultPacker(4);
     for (const [i, rt] of [0.01, 0.0001, 0.03].entries())
