@@ -1,6 +1,7 @@
 /**
- * Turning canons' results into frames: one plain JSON result per frame (legacy), or batches (JSON or
- * protobuf) when the HQ advertised `batch` (spec 8.4, 8.5); `seq` when it advertised `accounting` (8.6).
+ * Turning canons' results into frames: one plain JSON result per frame, or batches (JSON or protobuf)
+ * when the HQ advertised `batch` (spec 8.4, 8.5); `seq` when it advertised `accounting` (8.6). Until
+ * an HQ advertised protocol 1.x, each result has exactly the keys an OCT 0.4 HQ stores (spec 12.2).
  */
 import {
   encodeProtobufBatch,
@@ -33,6 +34,8 @@ export class ResultSink {
     private readonly uuid: string,
     private readonly outbox: Outbox,
     private readonly extensions: () => Extensions,
+    /** No HQ advertised 1.x (spec 12.2): no uuid, no seq, no batch. */
+    private readonly legacy: () => boolean = () => false,
   ) {}
 
   /** A new start: `seq` counts from 0 again. */
@@ -42,6 +45,23 @@ export class ResultSink {
   }
 
   add(results: readonly RawResult[]): void {
+    if (this.legacy()) {
+      this.flush();
+      for (const r of results) {
+        // Exactly the six keys OCT 0.4 stores (no setup_failed).
+        const message: ResultMessage = {
+          turret_name: this.turretName,
+          elapsed: r.elapsed,
+          epoch: r.epoch,
+          scriptrun_time: r.scriptrun_time,
+          error: r.error,
+          custom_timers: r.custom_timers,
+        };
+        this.sent++;
+        this.outbox.push(encodeTurretMessage(message), 1);
+      }
+      return;
+    }
     const ext = this.extensions();
     if (!ext.batch) {
       this.flush();

@@ -47,6 +47,23 @@ export const STOP_GRACE_MS = 5000;
 export const TEARDOWN_MS = 3000;
 /** While ready, the turret repeats its status this often (spec 6.2). */
 export const READY_REPEAT_MS = 2000;
+/**
+ * Under a legacy HQ (spec 12.4) the turret says nothing while it loads, unless loading lasts this long:
+ * then it says `initialized`, so that its first status still comes within the 5 s of spec 6.1.
+ */
+export const QUIET_LOAD_MS = 3000;
+/**
+ * A turret that must abort before it heard any status_request waits this long for one: a 1.x HQ
+ * advertises itself (the reference HQ every second), and then it can say why (spec 12.1, 7.2).
+ */
+export const ABORT_LISTEN_MS = 1500;
+/**
+ * The first status waits this long at most for the SUB socket's handshake with the HQ: an OCT 0.4 HQ
+ * answers a late turret's first status with its start, once, as a direct order (spec 12.6).
+ */
+export const SUB_WAIT_MS = 2000;
+/** After the handshake, the subscription it carries gets this long to reach the HQ's PUB (spec 12.6). */
+const SUBSCRIBE_MS = 50;
 /** `hq_timeout` when the config has none: seconds without a frame from a `session` HQ (spec 8.11). */
 export const DEFAULT_HQ_TIMEOUT_S = 30;
 /**
@@ -58,6 +75,9 @@ const SEND_HWM = 100;
 const RECONNECT_MS = 1000;
 /** How long pending frames may take to leave at exit (kill must exit within 2 s, spec 4.4). */
 const EXIT_FLUSH_MS = 800;
+
+/** No extension in effect: the plain protocol (spec 8.3). */
+const NO_EXTENSIONS: Extensions = { batch: false, protobuf: false, accounting: false };
 
 /** The config names an HQ address ZeroMQ cannot connect to (thrown by startTurret). */
 export class TurretConfigError extends Error {
@@ -105,7 +125,23 @@ class TurretImpl implements Turret {
   private readonly outbox: Outbox;
   private readonly sink: ResultSink;
   private readonly pool: WorkerPool;
-  private ext: Extensions = { batch: false, protobuf: false, accounting: false };
+  private ext: Extensions = NO_EXTENSIONS;
+  /**
+   * An HQ advertised protocol 1.x (spec 8.2, 5.3). Until then, and again after a status_request without
+   * an advertisement (8.15), the turret speaks the dialect an OCT 0.4 HQ stores (12.1, 12.2).
+   */
+  private modern = false;
+  /** A status_request was received: the HQ's dialect is known (spec 8.2, 8.15). */
+  private heardRequest = false;
+  /** Why the turret aborted (spec 7.2); said only in protocol 1.x (`reason`, spec 12.1). */
+  private abortReason: string | null = null;
+  /** Pending last word of an abort that waits to hear the HQ first (abort()). */
+  private abortTimer: NodeJS.Timeout | undefined;
+  /** Resolves once the SUB socket has completed a handshake with the HQ (spec 12.6). */
+  private subShaken!: () => void;
+  private readonly subReady = new Promise<void>((r) => (this.subShaken = r));
+  /** Some status went out already (spec 12.4: a quiet load says `initialized` only when it lasts). */
+  private saidAnything = false;
   /** Canons abandoned after the grace time at the last stop (status `canons_abandoned`, spec 4.3). */
   private canonsAbandoned = 0;
   /** `session` in effect (spec 8.8 to 8.11): the HQ names its run and keeps a heartbeat. */
@@ -156,7 +192,13 @@ class TurretImpl implements Turret {
       (high) => (high ? this.pool.pause() : this.pool.resume()),
       (line) => this.log(line),
     );
-    this.sink = new ResultSink(config.name, this.uuid, this.outbox, () => this.ext);
+    this.sink = new ResultSink(
+      config.name,
+      this.uuid,
+      this.outbox,
+      () => this.ext,
+      () => !this.modern,
+    );
     this.pool = new WorkerPool(
       Math.max(1, config.workers ?? 1),
       { scriptPath: resolve(options.configDir, config.script), config },
@@ -197,8 +239,10 @@ class TurretImpl implements Turret {
     let unshaken = 0;
     try {
       for await (const event of socket.events) {
-        if (event.type === 'handshake') unshaken = 0;
-        else if (event.type === 'connect' && curve && ++unshaken === 3)
+        if (event.type === 'handshake') {
+          unshaken = 0;
+          if (socket === this.sub) this.subShaken();
+        } else if (event.type === 'connect' && curve && ++unshaken === 3)
           this.once(
             `handshake:${which}:silent`,
             `connected to the HQ on ${which} 3 times without a handshake: ${curveWhy}; retrying`,
@@ -242,15 +286,32 @@ class TurretImpl implements Turret {
   }
 
   private async boot(): Promise<void> {
-    this.sendStatus(); // initialized (spec 6.1)
+    // No HQ advertised 1.x yet: an OCT 0.4 HQ takes any status for a turret it may start, so the
+    // first one is `ready`, unless loading lasts (spec 12.4, 6.1).
+    const quiet = setTimeout(() => {
+      if (this.state === 'initialized' && !this.saidAnything) this.sendStatus();
+    }, QUIET_LOAD_MS);
     try {
       await this.pool.load();
     } catch (e) {
       this.abort((e as Error).message);
       return;
+    } finally {
+      clearTimeout(quiet);
     }
     if (this.finished) return;
+    // The first status waits for the subscription, so that a start sent in answer is heard (12.6).
+    let wait: NodeJS.Timeout | undefined;
+    const subscribed = this.subReady.then(() => new Promise<void>((r) => setTimeout(r, SUBSCRIBE_MS)));
+    await Promise.race([subscribed, new Promise<void>((r) => (wait = setTimeout(r, SUB_WAIT_MS)))]);
+    clearTimeout(wait);
+    if (this.finished || this.state !== 'initialized') return;
     this.becomeReady();
+    if (this.pendingStart) {
+      // A start received while loading is obeyed now (spec 12.3).
+      this.pendingStart = false;
+      this.start(this.pendingRunId);
+    }
   }
 
   private becomeReady(): void {
@@ -298,8 +359,18 @@ class TurretImpl implements Turret {
       return;
     }
     if (this.finished) return;
+    if (this.state === 'aborted') {
+      // Aborting, and listening for the HQ's dialect to say why (abort()): this answer is its last word.
+      if (command.command !== 'status_request') return;
+      clearTimeout(this.abortTimer);
+      this.negotiate(command.msg);
+      this.sendStatus();
+      void this.finish(EXIT.aborted);
+      return;
+    }
     switch (command.command) {
       case 'status_request':
+        this.heardRequest = true;
         this.negotiate(command.msg);
         this.sendStatus();
         return;
@@ -323,8 +394,9 @@ class TurretImpl implements Turret {
 
   /**
    * Uses the extensions both sides advertised (spec 8.2, 8.3). A status_request without a 1.x
-   * advertisement (a legacy HQ's) takes only `session` out of effect: a legacy HQ sends no
-   * status_request once its run goes on, so it must never make the turret stop (spec 8.11).
+   * advertisement (a legacy HQ's, which may have taken the ports) brings back the legacy dialect with
+   * no extension (spec 8.15, section 12) and takes `session` out of effect: a legacy HQ sends no status_request
+   * once its run goes on, so it must never make the turret stop (spec 8.11).
    */
   private negotiate(msg: unknown): void {
     const ad = (msg !== null && typeof msg === 'object' && !Array.isArray(msg) ? msg : {}) as {
@@ -333,8 +405,16 @@ class TurretImpl implements Turret {
       run_id?: unknown;
     };
     if (typeof ad.protocol !== 'string' || !ad.protocol.startsWith('1.')) {
+      this.sink.flush(); // a batch pending goes out as it was negotiated
+      this.ext = NO_EXTENSIONS;
+      this.modern = false;
       this.setSession(false);
       return;
+    }
+    if (!this.modern) {
+      this.modern = true;
+      // Results sent so far carried no uuid: seq and results_sent count from here (spec 12.5).
+      this.sink.sent = 0;
     }
     const theirs = Array.isArray(ad.capabilities) ? ad.capabilities : [];
     const both = (c: string): boolean =>
@@ -399,8 +479,10 @@ class TurretImpl implements Turret {
   }
 
   private start(runId: string | null): void {
-    if (this.stopping) {
-      this.pendingStart = true; // obeyed once the stop is done, as the legacy turret does
+    if (this.stopping || this.state === 'initialized') {
+      // Obeyed once the stop is done, as the legacy turret does, or once loaded (spec 12.3).
+      if (this.state === 'initialized') this.sendStatus();
+      this.pendingStart = true;
       this.pendingRunId = runId;
       return;
     }
@@ -451,15 +533,36 @@ class TurretImpl implements Turret {
   }
 
   private abort(reason: string): void {
-    if (this.finished) return;
+    if (this.finished || this.state === 'aborted') return;
     this.log(`aborting: ${reason}`);
     this.state = 'aborted';
+    this.abortReason = reason;
     this.sink.flush();
-    this.sendStatus(reason);
-    void this.finish(EXIT.aborted);
+    if (this.modern || this.heardRequest) {
+      this.sendStatus();
+      void this.finish(EXIT.aborted);
+      return;
+    }
+    // No status_request heard yet: a 1.x HQ advertises itself within a second or two, and then hears
+    // the reason, which the legacy dialect has no key for (spec 12.1). A status_request answered with
+    // this `aborted` is the last word (onFrame); else it is said in the legacy dialect.
+    this.abortTimer = setTimeout(() => {
+      this.sendStatus();
+      void this.finish(EXIT.aborted);
+    }, ABORT_LISTEN_MS);
   }
 
-  private status(reason?: string): StatusMessage {
+  private status(): StatusMessage {
+    // OCT 0.4's HQ makes a table row of every key: exactly these, `cannons` spelt so (spec 12.1).
+    if (!this.modern)
+      return {
+        turret: this.config.name,
+        uuid: this.uuid,
+        cannons: this.config.canons,
+        script: this.config.script,
+        rampup: this.config.rampup,
+        status: this.state,
+      };
     const s: StatusMessage = {
       turret: this.config.name,
       status: this.state,
@@ -472,7 +575,7 @@ class TurretImpl implements Turret {
     };
     // Only once a run is over: while running the count still moves (spec 8.6).
     if (this.ext.accounting && this.hasStarted && this.state !== 'running') s.results_sent = this.sink.sent;
-    if (reason !== undefined) s.reason = reason;
+    if (this.state === 'aborted' && this.abortReason !== null) s.reason = this.abortReason;
     // Which start this status (and its results_sent) belongs to; only to an HQ that asked (spec 8.9).
     if (this.session && this.runId !== null) s.run_id = this.runId;
     // Canons left behind at the last stop (spec 4.3); said only when some were.
@@ -480,10 +583,11 @@ class TurretImpl implements Turret {
     return s;
   }
 
-  private sendStatus(reason?: string): void {
+  private sendStatus(): void {
     if (this.finished) return;
     this.sink.flush(); // so that results_sent counts every result before this status
-    this.outbox.push(encodeTurretMessage(this.status(reason)));
+    this.saidAnything = true;
+    this.outbox.push(encodeTurretMessage(this.status()));
   }
 
   private once(key: string, line: string): void {
@@ -498,6 +602,7 @@ class TurretImpl implements Turret {
     this.finished = true;
     clearInterval(this.readyTimer);
     clearTimeout(this.watchdog);
+    clearTimeout(this.abortTimer);
     const workers = this.pool.close().catch(() => undefined);
     await this.outbox.drained(EXIT_FLUSH_MS);
     this.closeSockets();
@@ -519,6 +624,7 @@ class TurretImpl implements Turret {
     this.finished = true;
     clearInterval(this.readyTimer);
     clearTimeout(this.watchdog);
+    clearTimeout(this.abortTimer);
     this.sink.discard();
     this.push.linger = 0;
     this.closeSockets();

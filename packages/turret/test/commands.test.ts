@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { validateResult, validateStatus } from '@oct/protocol';
 import { FIXTURES, Harness, sleep, spawnTurret, tempDir, type TurretProcess } from './harness.js';
 
-describe('oct-turret commands (legacy plain protocol)', () => {
+describe('oct-turret commands (plain protocol)', () => {
   let h: Harness;
   let turret: TurretProcess;
   let uuid: string;
@@ -29,12 +29,16 @@ describe('oct-turret commands (legacy plain protocol)', () => {
     tmp.cleanup();
   });
 
-  it('sends valid lower-case statuses with protocol and capabilities (spec 5.1, 5.2.1, 8.2)', () => {
-    const s = h.statuses[0]!;
+  it('sends valid lower-case statuses, with protocol and capabilities once the HQ advertised 1.x (spec 5.1, 5.2.1, 8.2, 12.1)', () => {
+    const first = h.statuses[0]!;
+    assert.ok(validateStatus(first.raw).ok, JSON.stringify(first.raw));
+    assert.equal(first.raw.status, 'ready');
+    assert.equal(first.raw.cannons, 2, 'the legacy dialect before any advertisement');
+    assert.equal(first.raw.protocol, undefined);
+    const s = h.statuses.find((x) => x.raw.protocol !== undefined)!;
     assert.ok(validateStatus(s.raw).ok, JSON.stringify(s.raw));
-    assert.ok(['initialized', 'ready'].includes(s.raw.status as string));
     assert.equal(s.turret, 'commands');
-    assert.equal(s.canons, 2);
+    assert.equal(s.raw.canons, 2);
     assert.equal(s.rampup, 0);
     assert.equal(s.protocol, '1.0');
     assert.deepEqual(s.capabilities, ['batch', 'protobuf', 'accounting', 'session']);

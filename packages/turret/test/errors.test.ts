@@ -74,6 +74,8 @@ describe('script errors', () => {
       const script = fixture === 'syntax.js' ? join(tmp.dir, fixture) : `${FIXTURES}/${fixture}`;
       const cfg = h.writeConfig(tmp.dir, { name: `abort-${fixture}`, canons: 1, script }, `${fixture}.json`);
       const t = spawnTurret(['start', '--config', cfg]);
+      // A 1.x HQ advertises itself on a cadence: the turret waits to hear it, then says why (spec 12.1).
+      const cadence = setInterval(() => void h.send('status_request'), 300);
       try {
         const s = await h.waitFor(
           () => h.statuses.find((x) => x.turret === `abort-${fixture}` && x.status === 'aborted'),
@@ -85,10 +87,38 @@ describe('script errors', () => {
         assert.match(t.stderr(), why);
         assert.doesNotMatch(t.stderr(), /\n\s+at /);
       } finally {
+        clearInterval(cadence);
         await t.stop();
       }
     });
   }
+
+  it('aborts in the legacy dialect, without reason, when no HQ advertised 1.x (spec 12.1, 7.2)', async () => {
+    const cfg = h.writeConfig(
+      tmp.dir,
+      { name: 'abort-legacy', canons: 1, script: `${FIXTURES}/noexport.js` },
+      'legacy.json',
+    );
+    const t = spawnTurret(['start', '--config', cfg]);
+    try {
+      const s = await h.waitFor(
+        () => h.statuses.find((x) => x.turret === 'abort-legacy' && x.status === 'aborted'),
+        'aborted',
+      );
+      assert.deepEqual(Object.keys(s.raw).sort(), [
+        'cannons',
+        'rampup',
+        'script',
+        'status',
+        'turret',
+        'uuid',
+      ]);
+      assert.equal(await t.exited, 3);
+      assert.match(t.stderr(), /exports neither a class "Transaction" nor a default function/);
+    } finally {
+      await t.stop();
+    }
+  });
 });
 
 describe('bad configs (exit code 2, one line per mistake, no stack trace)', () => {

@@ -23,6 +23,8 @@ export const BIN = join(PACKAGE_DIR, 'dist', 'bin.js');
 export interface Received extends Result {
   via: 'plain' | 'json-batch' | 'protobuf-batch';
   at: number;
+  /** The JSON object as sent, for a plain result. */
+  raw?: Record<string, unknown>;
 }
 
 export interface StatusReceived extends TurretStatus {
@@ -30,7 +32,15 @@ export interface StatusReceived extends TurretStatus {
   at: number;
 }
 
+/**
+ * The advertisement of a 1.x HQ that offers no extension (spec 8.2): after it, a turret speaks protocol
+ * 1.x (canons, protocol, capabilities; results with uuid) but the plain protocol (spec 8.2, 8.3).
+ */
+export const PLAIN_ADVERTISEMENT = { protocol: '1.0', capabilities: [] as string[] };
+
+/** The msg of each command as this harness sends it by default: a 1.x HQ advertising no extension. */
 const DEFAULT_MSG: Record<string, unknown> = {
+  status_request: PLAIN_ADVERTISEMENT,
   start: 'open fire',
   stop: 'premature stop',
   kill: 'kill',
@@ -101,7 +111,13 @@ export class Harness {
           raw: JSON.parse(frame.toString('utf8')) as Record<string, unknown>,
           at,
         });
-      else if (d.value.kind === 'result') this.results.push({ ...d.value.result, via: 'plain', at });
+      else if (d.value.kind === 'result')
+        this.results.push({
+          ...d.value.result,
+          via: 'plain',
+          at,
+          raw: JSON.parse(frame.toString('utf8')) as Record<string, unknown>,
+        });
       else {
         const via = d.value.encoding === 'json' ? 'json-batch' : 'protobuf-batch';
         for (const r of d.value.results) this.results.push({ ...r, via, at });
@@ -126,7 +142,10 @@ export class Harness {
     return path;
   }
 
-  /** Sends a command; `msg` defaults to what the legacy HQ sends for it; `extra` goes beside it. */
+  /**
+   * Sends a command; `msg` defaults to what the legacy HQ sends for it, except for status_request
+   * (PLAIN_ADVERTISEMENT; pass null for a legacy HQ's); `extra` goes beside it.
+   */
   async send(
     command: string,
     msg: unknown = DEFAULT_MSG[command] ?? null,
@@ -181,16 +200,29 @@ export class Harness {
   }
 
   /**
-   * Waits for a first `ready` (from the turret named `name`, if given) and gives the subscription a
-   * moment to reach the PUB (slow joiner).
+   * Waits for a first `ready` (from the turret named `name`, if given), then advertises protocol 1.x
+   * with no extension (as every 1.x HQ does, spec 8.2) until that turret answers in protocol 1.x
+   * (spec 8.2): its subscription has then reached the PUB (slow joiner).
    */
   async ready(name?: string): Promise<StatusReceived> {
     const s = await this.waitFor(
       () => this.statuses.find((x) => x.status === 'ready' && (!name || x.turret === name)),
       `a ready status${name ? ` from ${name}` : ''}`,
     );
-    await sleep(300);
+    await this.speakModern(s.uuid);
     return s;
+  }
+
+  /** Sends the plain advertisement every 300 ms until `uuid` answers with `protocol` (spec 8.2). */
+  async speakModern(uuid: string): Promise<void> {
+    const from = this.statuses.length;
+    const modern = (): boolean =>
+      this.statuses.slice(from).some((x) => x.uuid === uuid && typeof x.raw.protocol === 'string');
+    for (let i = 0; i < 60 && !modern(); i++) {
+      await this.send('status_request', PLAIN_ADVERTISEMENT);
+      await this.waitFor(modern, `a protocol 1.x status from ${uuid}`, 300).catch(() => undefined);
+    }
+    if (!modern()) throw new Error(`${uuid} never answered the advertisement in protocol 1.x`);
   }
 
   resultsOf(uuid: string, from = 0): Received[] {

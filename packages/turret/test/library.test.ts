@@ -24,15 +24,23 @@ describe('startTurret (library)', () => {
   before(async () => (h = await Harness.create()));
   after(() => h.close());
 
-  it('answers while initialized, ignores start and stop then, and becomes ready (spec 4.1, 6.1)', async () => {
+  /** Asks until the turret, still loading, answers `initialized` (it volunteers nothing then, spec 12.4). */
+  async function answersInitialized(uuid: string): Promise<void> {
+    for (let i = 0; i < 20 && !h.statuses.some((s) => s.uuid === uuid); i++) {
+      await h.send('status_request', null);
+      await h.waitFor(() => h.statuses.some((s) => s.uuid === uuid), 'an answer', 100).catch(() => undefined);
+    }
+    await h.waitStatus('initialized', { uuid });
+  }
+
+  it('answers while initialized, a stop cancels a start received then, and it becomes ready (spec 4.1, 6.1, 12.3)', async () => {
     const t = startTurret(config(h, { name: 'slowload', script: 'slowload.js' }), {
       configDir: FIXTURES,
       log,
     });
     try {
-      await h.waitStatus('initialized', { uuid: t.uuid });
+      await answersInitialized(t.uuid);
       assert.equal(t.state, 'initialized');
-      await sleep(200);
       const from = h.statuses.length;
       await h.send('status_request');
       await h.send('start');
@@ -43,11 +51,52 @@ describe('startTurret (library)', () => {
         'three initialized answers',
       );
       await h.waitStatus('ready', { uuid: t.uuid, from });
-      assert.equal(h.resultsOf(t.uuid).length, 0, 'a start while initialized is not obeyed');
+      await sleep(500);
+      assert.equal(h.resultsOf(t.uuid).length, 0, 'a start cancelled by a stop while initialized');
+      assert.equal(t.state, 'ready');
     } finally {
       await t.close();
     }
     assert.equal(await t.stopped, 0);
+  });
+
+  it('obeys a start received while initialized once ready (spec 12.3), saying nothing before ready (12.4)', async () => {
+    const t = startTurret(config(h, { name: 'earlystart', script: 'slowload.js' }), {
+      configDir: FIXTURES,
+      log,
+    });
+    try {
+      // The start arrives while it loads: sent until its subscription is live (its answer shows it).
+      for (let i = 0; i < 20 && !h.statuses.some((s) => s.uuid === t.uuid); i++) {
+        await h.send('start', 'open fire', t.uuid);
+        await h.waitFor(() => h.statuses.some((s) => s.uuid === t.uuid), 'an answer', 100).catch(() => 0);
+      }
+      const first = await h.waitStatus('initialized', { uuid: t.uuid });
+      assert.equal(first.raw.protocol, undefined, 'no HQ advertised 1.x: the legacy dialect');
+      const running = await h.waitStatus('running', { uuid: t.uuid });
+      const ready = h.statuses.findIndex((s) => s.uuid === t.uuid && s.status === 'ready');
+      assert.ok(ready >= 0 && ready < h.statuses.indexOf(running), 'ready, then running');
+      await h.waitFor(
+        () => h.results.some((r) => r.turret_name === 'earlystart'),
+        'a result of the start received while loading',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('volunteers no status while it loads, then ready (spec 12.4)', async () => {
+    const t = startTurret(config(h, { name: 'quietload', script: 'slowload.js' }), {
+      configDir: FIXTURES,
+      log,
+    });
+    try {
+      const ready = await h.waitStatus('ready', { uuid: t.uuid });
+      const mine = h.statuses.filter((s) => s.uuid === t.uuid);
+      assert.equal(mine[0], ready, `first status: ${JSON.stringify(mine[0]?.raw)}`);
+    } finally {
+      await t.close();
+    }
   });
 
   it('on kill while initialized sends killed and resolves stopped with 1 (spec 4.4)', async () => {
@@ -55,8 +104,7 @@ describe('startTurret (library)', () => {
       configDir: FIXTURES,
       log,
     });
-    await h.waitStatus('initialized', { uuid: t.uuid });
-    await sleep(300);
+    await answersInitialized(t.uuid);
     await h.send('set_transaction_context', { marker: 'x' });
     await h.send('kill', null, t.uuid);
     await h.waitStatus('killed', { uuid: t.uuid });
