@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """A small OCT turret in Python, written from spec/protocol.adoc (protocol 1.0, no extensions).
 
+Until an HQ advertises protocol 1.x it speaks the dialect the OCT 0.4 HQ stores (spec 12): statuses
+with exactly turret, uuid, cannons, script, rampup, status; results without uuid.
+
 Usage: python3 turret.py <turret-config.json>
 
 With `curve_server_key` and `curve_secret_key` in its config, both sockets are CURVE clients of the HQ
@@ -11,6 +14,7 @@ before each run. Needs pyzmq (Debian: python3-zmq).
 import importlib.util
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -54,6 +58,8 @@ class Turret:
             for socket, _ in endpoints.values():
                 make_client(socket, keys)
             self.watch = HandshakeWatch(endpoints, lambda line: sys.stderr.write("turret.py: %s\n" % line))
+        # Plain ZeroMQ: watch the SUB's handshake, so the first status waits for it (see serve).
+        self.sub_monitor = None if keys is not None else self.sub.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
         for socket, endpoint in endpoints.values():
             socket.connect(endpoint)
         self.lock = threading.Lock()  # a zmq socket is not thread-safe: canons share the PUSH socket
@@ -61,6 +67,9 @@ class Turret:
         self.threads = []
         self.t0 = 0.0
         self.transaction_class = None
+        # spec 12: an HQ advertised protocol 1.x (set by each valid status_request, 8.2 and 8.15)
+        self.modern = False
+        self.heard_request = False
 
     def send(self, message, flags=0):
         data = json.dumps(message).encode("utf-8")
@@ -68,6 +77,26 @@ class Turret:
             self.push.send(data, flags)
 
     def status(self, state=None, reason=None):
+        if not self.modern:  # spec 12.1: exactly the columns of OCT 0.4's turret table
+            m = {
+                "turret": self.name,
+                "uuid": self.uuid,
+                "cannons": self.canons,
+                "script": self.script,
+                "rampup": self.rampup,
+                "status": state or self.state,
+            }
+        else:
+            m = self.modern_status(state, reason)
+        # Never block the loop that runs the handshake watch: while libzmq has given up on the HQ
+        # (spec 11.5) the PUSH socket has no peer, and only the watch connects it again. A status
+        # lost then is said again by the next heartbeat or answer.
+        try:
+            self.send(m, zmq.NOBLOCK)
+        except zmq.Again:
+            pass
+
+    def modern_status(self, state, reason):
         m = {
             "turret": self.name,
             "status": state or self.state,
@@ -80,13 +109,19 @@ class Turret:
         }
         if reason is not None:
             m["reason"] = reason
-        # Never block the loop that runs the handshake watch: while libzmq has given up on the HQ
-        # (spec 11.5) the PUSH socket has no peer, and only the watch connects it again. A status
-        # lost then is said again by the next heartbeat or answer.
-        try:
-            self.send(m, zmq.NOBLOCK)
-        except zmq.Again:
-            pass
+        return m
+
+    def negotiate(self, msg):
+        """spec 8.2, 8.15: a 1.x advertisement switches to protocol 1.x, msg null back to section 12.
+        Returns False for any other msg, an invalid advertisement: a malformed command (spec 4.1.1)."""
+        if msg is not None:
+            protocol = msg.get("protocol") if isinstance(msg, dict) else None
+            if not (isinstance(protocol, str) and protocol.startswith("1.")
+                    and re.match(r"^1\.[0-9]+$", protocol) and isinstance(msg.get("capabilities", []), list)):
+                return False
+        self.heard_request = True
+        self.modern = msg is not None
+        return True
 
     def load_script(self):
         spec = importlib.util.spec_from_file_location("oct_transaction", self.script_path)
@@ -96,6 +131,15 @@ class Turret:
 
     def abort(self, reason):
         """Spec 7.2: say aborted, then exit non-zero."""
+        sys.stderr.write("turret.py: aborting: %s\n" % reason)
+        if not self.heard_request:
+            # The legacy dialect has no reason (spec 12.1): listen a moment for a 1.x HQ's advertisement.
+            deadline = time.monotonic() + 1.5
+            while not self.heard_request and time.monotonic() < deadline:
+                if self.sub.poll(100):
+                    command = self.decode(self.sub.recv())
+                    if command is not None and command["command"] == "status_request":
+                        self.negotiate(command.get("msg"))
         self.status("aborted", reason)
         self.ctx.destroy(linger=2000)
         sys.exit(1)
@@ -117,15 +161,17 @@ class Turret:
                 txn.run()
             except Exception as e:  # spec 7.1: the error is data; the canon keeps firing
                 error = "%s: %s" % (type(e).__name__, e) if str(e) else type(e).__name__
-            self.send({
+            result = {
                 "turret_name": self.name,
-                "uuid": self.uuid,
                 "elapsed": started - self.t0,
                 "epoch": epoch,
                 "scriptrun_time": time.monotonic() - started,
                 "error": error,
                 "custom_timers": {k: float(v) for k, v in getattr(txn, "custom_timers", {}).items()},
-            })
+            }
+            if self.modern:  # spec 5.3; none under a legacy HQ (12.2)
+                result["uuid"] = self.uuid
+            self.send(result)
         if hasattr(txn, "tear_down"):
             txn.tear_down()
 
@@ -146,21 +192,29 @@ class Turret:
 
     # commands
 
-    def handle(self, frame):
-        """Spec 3.1, 4.6, 4.7: decode leniently; anything malformed or unknown is ignored."""
+    def decode(self, frame):
+        """Spec 3.1, 4.7: the command addressed to this turret, or None (malformed, or someone else's)."""
         try:
             text = frame.decode("utf-8")
             topic, body = text.split(" ", 1)
             command = json.loads(body)
         except (UnicodeDecodeError, ValueError):
-            return
+            return None
         if not isinstance(command, dict) or not isinstance(command.get("command"), str):
-            return
+            return None
         if topic not in ("", self.uuid):  # spec 3.1.2: someone else's order
+            return None
+        return command
+
+    def handle(self, frame):
+        """Spec 3.1, 4.6, 4.7: decode leniently; anything malformed or unknown is ignored."""
+        command = self.decode(frame)
+        if command is None:
             return
         name = command["command"]
         if name == "status_request":
-            pass
+            if not self.negotiate(command.get("msg")):
+                return
         elif name == "start":
             if self.state == "running":  # spec 4.2.1
                 return
@@ -184,6 +238,14 @@ class Turret:
             self.load_script()
         except Exception as e:
             self.abort("cannot load %s: %s: %s" % (self.script, type(e).__name__, e))
+        if self.sub_monitor is not None:
+            # An OCT 0.4 HQ sends a late turret its start once, in answer to its first status: say
+            # it once the SUB has shaken hands with the HQ (at most 2 s from now, spec 12.6, 6.1),
+            # and its subscription has had a moment to arrive, so the start is heard.
+            if self.sub_monitor.poll(2000):
+                time.sleep(0.05)
+            self.sub.disable_monitor()
+            self.sub_monitor.close(0)
         self.status()
         last_ready = time.monotonic()
         poller = zmq.Poller()
