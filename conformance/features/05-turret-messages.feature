@@ -4,7 +4,7 @@ Feature: 5. Turret messages
 
   @clause-5.1 @must
   Scenario: every status message is valid
-    Spec 5.1 (MUST): "Every status message MUST be valid against `status.schema.json`: it has `turret`, `status`, `uuid`, `rampup`, `script` and `canons`."
+    Spec 5.1 (MUST): "Every status message MUST be valid against `status.schema.json`: it has `turret`, `status`, `uuid`, `rampup`, `script` and `canons` (`cannons` until an HQ has advertised protocol 1.x, 12.1)."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the HQ broadcasts "status_request"
     And the HQ broadcasts "stop"
@@ -31,7 +31,7 @@ Feature: 5. Turret messages
 
   @clause-5.3 @must
   Scenario: every result message is valid
-    Spec 5.3 (MUST): "Every result message MUST be valid against `result.schema.json`; a protocol 1.x turret MUST include `turret_name` and `uuid`."
+    Spec 5.3 (MUST): "Every result message MUST be valid against `result.schema.json`; a protocol 1.x turret MUST include `turret_name` and `uuid` once an HQ has advertised protocol 1.x to it (before that, 12.2)."
     Given a running turret with 2 canons and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     And the HQ broadcasts "stop"

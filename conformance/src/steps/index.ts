@@ -5,5 +5,6 @@ import './hooks.js';
 import './setup.js';
 import './verify.js';
 import './curve.js';
+import './legacy-hq.js';
 
 setWorldConstructor(ConformanceWorld);
