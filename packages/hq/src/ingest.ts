@@ -69,11 +69,22 @@ export interface IngestCounts {
   statuses: number;
   /** Results kept aside in the quarantine table (spec 7.3); in no turret's count nor in `stored`. */
   quarantined: number;
+  /** Stored results that report a failed setup (spec 5.3.2); in `stored` and `errors` too. */
+  setupFailures: number;
 }
 
 /** Counts before anything came in. */
 export function noCounts(): IngestCounts {
-  return { stored: 0, errors: 0, unattributed: 0, notStored: 0, rejects: 0, statuses: 0, quarantined: 0 };
+  return {
+    stored: 0,
+    errors: 0,
+    unattributed: 0,
+    notStored: 0,
+    rejects: 0,
+    statuses: 0,
+    quarantined: 0,
+    setupFailures: 0,
+  };
 }
 
 /** The reject code of a status that names a known uuid with another turret name (spec 7.3). */
@@ -366,6 +377,7 @@ export class Ingest {
       if (ends[i]! > at) c.errors++;
       at = ends[i + 1]!;
     }
+    if (pack.setupFailed) for (const i of pack.setupFailed) if (i < stored) c.setupFailures++;
     if (stored > 0) this.options.onCounted?.(pack, stored);
     if (this.options.onStored && stored > 0) {
       const all = rows.length > 0 ? rows : unpackResults(pack);

@@ -61,6 +61,8 @@ export interface TurretInfo {
   firingFrom: number | null;
   /** Epoch seconds of its last result or of its first status not `running` since, whichever is later. */
   firingUntil: number | null;
+  /** Canons it abandoned after the stop grace time, from its status after the stop (spec 4.3.6); null if it said none. */
+  canonsAbandoned: number | null;
   /**
    * Results received from it before its first start of this run (stored, and received but not
    * stored): another start's, e.g. of an HQ that went away. Measured until that start's `running`
@@ -131,6 +133,7 @@ export class TurretRegistry {
       hearsUs: false,
       firingFrom: null,
       firingUntil: null,
+      canonsAbandoned: null,
       before: { stored: 0, notStored: 0 },
     };
     const wasFiring = known ? known.firing : null;
@@ -175,6 +178,8 @@ export class TurretRegistry {
     // results_sent counts since the turret's last start: take it only when that start is this run's
     // (8.12). A turret that fired for someone else since keeps what it had.
     const forThisRun = named ?? (t.inRun && (wasFiring === 'ours' || (wasFiring === null && !foreign)));
+    if (s.canons_abandoned !== undefined && s.status !== 'running' && forThisRun)
+      t.canonsAbandoned = s.canons_abandoned;
     if (s.results_sent !== null && s.status !== 'running' && forThisRun) {
       t.resultsSent = t.sentDone + s.results_sent;
       t.resultsSentAt = now;

@@ -27,6 +27,8 @@ export interface PackedResults {
   text: string;
   /** Runs of rows from one turret, in order: turret_name, uuid, and the row after the run's last. */
   turrets: TurretRun[];
+  /** The rows that report a failed setup (spec 5.3.2), ascending; absent when none. */
+  setupFailed?: number[];
 }
 
 /** Consecutive rows with the same turret_name and uuid (null for unattributed legacy rows). */
@@ -42,6 +44,7 @@ export class ResultPacker {
   private texts: string[] = [];
   private textLength = 0;
   private turrets: TurretRun[] = [];
+  private setupFailed: number[] | undefined;
   /** Rows in the pack being built. */
   length = 0;
 
@@ -67,6 +70,7 @@ export class ResultPacker {
     this.texts.push(r.error, timers);
     this.ends[row * 2] = this.textLength += r.error.length;
     this.ends[row * 2 + 1] = this.textLength += timers.length;
+    if (r.setup_failed === true) (this.setupFailed ??= []).push(row);
     const last = this.turrets[this.turrets.length - 1];
     if (last && last[0] === r.turret_name && last[1] === r.uuid) last[2] = row + 1;
     else this.turrets.push([r.turret_name, r.uuid, row + 1]);
@@ -82,6 +86,8 @@ export class ResultPacker {
       text: this.texts.join(''),
       turrets: this.turrets,
     };
+    if (this.setupFailed) pack.setupFailed = this.setupFailed;
+    this.setupFailed = undefined;
     this.texts = [];
     this.textLength = 0;
     this.turrets = [];
@@ -113,13 +119,14 @@ function packedTexts(p: PackedResults, i: number): [error: string, customTimers:
 /** The rows of a pack as Results (for re-publishing; storing reads the columns directly). */
 export function unpackResults(p: PackedResults): Result[] {
   const results: Result[] = [];
+  const failed = new Set(p.setupFailed);
   let i = 0;
   for (const [turretName, uuid, end] of p.turrets) {
     for (; i < end; i++) {
       const n = i * NUMS;
       const seq = p.nums[n + 3]!;
       const [error, timers] = packedTexts(p, i);
-      results.push({
+      const r: Result = {
         turret_name: turretName,
         uuid,
         elapsed: p.nums[n]!,
@@ -128,7 +135,9 @@ export function unpackResults(p: PackedResults): Result[] {
         error,
         custom_timers: JSON.parse(timers) as Record<string, number>,
         seq: Number.isNaN(seq) ? null : seq,
-      });
+      };
+      if (failed.has(i)) r.setup_failed = true;
+      results.push(r);
     }
   }
   return results;

@@ -58,6 +58,8 @@ export interface TurretView {
    * result, whichever came later; null while it fires or if it never did.
    */
   firingUntil: number | null;
+  /** Canons the turret abandoned after the stop grace time (spec 4.3.6); null when it said none. */
+  canonsAbandoned: number | null;
 }
 
 /** A progress event, emitted about once a second (and on each phase change). */
@@ -95,9 +97,11 @@ export interface RunSummary {
   dbPath: string;
   /** The run's id (HqRun.runId); in PostgreSQL, the run row's run_uuid (`oct rebuild-results --run`). */
   runId: string;
-  /** Results stored: the rows of the `result` table. */
+  /** Results stored (the rows of the `result` table) but those of failed setups. */
   transactions: number;
   errors: number;
+  /** Stored results that report a canon's failed setup (spec 5.3.2), not a transaction. */
+  setupFailures: number;
   /** Results stored without turret_name (legacy canons). */
   unattributed: number;
   /** Results received but not stored (the results file refused them, or refused rows before): 0 normally. */

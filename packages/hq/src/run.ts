@@ -717,8 +717,10 @@ export class HqRun extends EventEmitter<RunEvents> {
       resultsDir: this.resultsDir,
       dbPath: this.dbPath,
       runId: this.runId,
-      transactions: c.stored,
-      errors: c.errors,
+      // A failed setup is no transaction (spec 5.3.2): counted apart.
+      transactions: c.stored - c.setupFailures,
+      errors: c.errors - c.setupFailures,
+      setupFailures: c.setupFailures,
       unattributed: c.unattributed,
       notStored: c.notStored,
       rejects,
@@ -828,6 +830,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       curve_key: this.curveKeyOf(t),
       firing_from: t.firingFrom,
       firing_until: t.firingUntil,
+      canons_abandoned: t.canonsAbandoned,
     });
   }
 
@@ -850,6 +853,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       curveKey: this.curveKeyOf(t),
       firingFrom: t.firingFrom,
       firingUntil: t.firingUntil,
+      canonsAbandoned: t.canonsAbandoned,
     };
   }
 

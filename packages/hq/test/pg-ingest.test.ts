@@ -164,6 +164,72 @@ void describe('results in PostgreSQL', pgSkip(), () => {
     ]);
   });
 
+  void it('gives a database made before setup_failed and canons_abandoned those columns, and stores them (JSON and protobuf)', async () => {
+    await createDb(server, 'before_setup');
+    // The tables as an earlier HQ made them: without setup_failed, canons_abandoned (nor the DO blocks).
+    const earlier = schemaSql('schema-pg.sql')
+      .replace(/^ {2}(setup_failed|canons_abandoned) .*\n/gm, '')
+      .replace(/^( {2}seq BIGINT),$/gm, '$1')
+      .replace(/^DO \$\$[\s\S]*?END \$\$;$/gm, '');
+    assert.doesNotMatch(earlier, /setup_failed|canons_abandoned/);
+    await pgQuery(server, 'before_setup', earlier);
+    const ingest = await IngestThread.start({
+      dbPath: server.uri('before_setup'),
+      runId: 'setup',
+      insertLimit: 50,
+      run: RUN,
+    });
+    ingest.push(announce('alpha', 'a'));
+    const failed = (r: ResultMessage, i: number): ResultMessage =>
+      i % 3 === 0 ? { ...r, error: 'setup: Error: no', setup_failed: true } : r;
+    ingest.push(
+      encodeTurretMessage({
+        turret_name: 'alpha',
+        uuid: 'a',
+        results: batchOf(6).map(failed) as ReturnType<typeof batchOf>,
+      }),
+    );
+    ingest.push(
+      encodeProtobufBatch({
+        turret_name: 'alpha',
+        uuid: 'a',
+        results: batchOf(6, 6).map(failed) as ReturnType<typeof batchOf>,
+      }),
+    );
+    ingest.saveTurret({
+      name: 'alpha',
+      canons: 2,
+      script: 's.js',
+      uuid: 'a',
+      rampup: 0,
+      status: 'ready',
+      updated_at: 1,
+      protocol: '1.0',
+      capabilities: [],
+      results_sent: null,
+      results_stored: 12,
+      canons_abandoned: 2,
+    });
+    await ingest.close();
+    assert.equal(ingest.counts.stored, 12);
+    assert.equal(ingest.counts.setupFailures, 4);
+    const rows = await pgQuery<{ seq: string; setup_failed: boolean | null }>(
+      server,
+      'before_setup',
+      'SELECT seq, setup_failed FROM result ORDER BY id',
+    );
+    assert.deepEqual(
+      rows.map((r) => [Number(r.seq), r.setup_failed]),
+      Array.from({ length: 12 }, (_, i) => [i, (i % 6) % 3 === 0 ? true : null]),
+    );
+    const [turret] = await pgQuery<{ canons_abandoned: string | null }>(
+      server,
+      'before_setup',
+      'SELECT canons_abandoned FROM turret',
+    );
+    assert.equal(Number(turret!.canons_abandoned), 2);
+  });
+
   void it('when the database goes away mid-run: one masked line, nothing more stored, every result received counted', async () => {
     await createDb(server, 'goes_away');
     const failures: string[] = [];

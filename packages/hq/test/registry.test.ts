@@ -73,6 +73,7 @@ void it('counts stored results per turret uuid across single results, JSON and p
     rejects: 1,
     statuses: 2,
     quarantined: 0,
+    setupFailures: 0,
   });
   assert.equal(ingest.storedByUuid.get('ua'), 3);
   assert.equal(ingest.storedByUuid.get('ub'), 3);

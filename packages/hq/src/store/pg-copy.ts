@@ -57,6 +57,13 @@ class Writer {
     this.view.setInt32(this.at, n);
     this.at += 4 + n;
   }
+  /** A boolean field (length 1). */
+  bool(v: boolean): void {
+    this.room(5);
+    this.view.setInt32(this.at, 1);
+    this.view.setUint8(this.at + 4, v ? 1 : 0);
+    this.at += 5;
+  }
   /** Bytes already UTF-8 encoded, as one text field. */
   bytes(src: Uint8Array, from: number, to: number): void {
     this.room(4 + to - from);
@@ -100,6 +107,8 @@ export function copyBinary(
   // Texts of ASCII only (the usual case): char offsets are byte offsets, so fields are copied as bytes.
   const utf8 = Buffer.from(text, 'utf8');
   const ascii = utf8.length === text.length && !text.includes('\0');
+  // Rows of a failed setup (spec 5.3.2) are rare: none at all in most packs.
+  const failed = pack.setupFailed ? new Set(pack.setupFailed) : null;
   let i = 0;
   let at = 0;
   for (let t = 0; t < pack.turrets.length; t++) {
@@ -110,7 +119,7 @@ export function copyBinary(
       const n = i * NUMS;
       const errorEnd = ends[i * 2]!;
       const timersEnd = ends[i * 2 + 1]!;
-      w.int16(prefixFields + 8);
+      w.int16(prefixFields + 9);
       prefix(w, t);
       w.raw(turret);
       w.float64(nums[n]!);
@@ -126,6 +135,8 @@ export function copyBinary(
       const seq = nums[n + 3]!;
       if (Number.isNaN(seq)) w.int32(-1);
       else w.int64(seq);
+      if (failed?.has(i)) w.bool(true);
+      else w.int32(-1);
       at = timersEnd;
     }
   }

@@ -16,7 +16,8 @@ import { REJECT_KEEP_BYTES, REJECT_REASON_CHARS, schemaSql, type RunRow, type Tu
 /** How long a store call may wait for the server (results_database has no key for it). */
 export const PG_TIMEOUT_MS = 30_000;
 
-const RESULT_COLUMNS = 'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq';
+const RESULT_COLUMNS =
+  'turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq, setup_failed';
 
 /** Connects with a bounded wait; errors say which server, never the password. */
 async function pgConnect(uri: string): Promise<pg.Client> {
@@ -193,12 +194,13 @@ export class PgStore {
   saveTurret(t: TurretRow): Promise<void> {
     return this.guarded(async () => {
       await this.client.query(
-        `INSERT INTO turret (run_id, name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        `INSERT INTO turret (run_id, name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until, canons_abandoned)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (run_id, uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
            rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
            capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
-           curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until`,
+           curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until,
+           canons_abandoned = excluded.canons_abandoned`,
         [
           this.runId,
           t.name,
@@ -215,6 +217,7 @@ export class PgStore {
           t.curve_key ?? null,
           t.firing_from ?? null,
           t.firing_until ?? null,
+          t.canons_abandoned ?? null,
         ],
       );
     });

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS turret (
   curve_key TEXT,
   firing_from DOUBLE PRECISION,      -- when it began firing for this run (running status or first result)
   firing_until DOUBLE PRECISION,     -- when it stopped (first status not running after, or last result)
+  canons_abandoned BIGINT,           -- canons it abandoned after the stop grace time (spec 4.3.6), NULL if it said none
   UNIQUE (run_id, uuid)
 );
 -- Columns added since the table was first made: a database an earlier HQ made gets them here (only
@@ -43,6 +44,10 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name = 'turret' AND column_name = 'firing_from') THEN
     ALTER TABLE turret ADD COLUMN firing_from DOUBLE PRECISION, ADD COLUMN firing_until DOUBLE PRECISION;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'turret' AND column_name = 'canons_abandoned') THEN
+    ALTER TABLE turret ADD COLUMN canons_abandoned BIGINT;
   END IF;
 END $$;
 
@@ -58,7 +63,8 @@ CREATE TABLE IF NOT EXISTS result (
   error TEXT NOT NULL,
   custom_timers TEXT NOT NULL,
   turret_uuid TEXT,
-  seq BIGINT
+  seq BIGINT,
+  setup_failed BOOLEAN               -- true: a canon's failed setup, not a transaction (spec 5.3.2), else NULL
 );
 CREATE INDEX IF NOT EXISTS result_run ON result (run_id, id);
 
@@ -73,9 +79,20 @@ CREATE TABLE IF NOT EXISTS quarantine (
   error TEXT NOT NULL,
   custom_timers TEXT NOT NULL,
   turret_uuid TEXT,
-  seq BIGINT
+  seq BIGINT,
+  setup_failed BOOLEAN
 );
 CREATE INDEX IF NOT EXISTS quarantine_run ON quarantine (run_id, id);
+-- The results' columns added since the tables were first made: a database an earlier HQ made gets
+-- them here, once (a nullable column without a default: no rewrite of the table).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'result' AND column_name = 'setup_failed') THEN
+    ALTER TABLE result ADD COLUMN setup_failed BOOLEAN;
+    ALTER TABLE quarantine ADD COLUMN setup_failed BOOLEAN;
+  END IF;
+END $$;
 
 CREATE TABLE IF NOT EXISTS reject (
   run_id BIGINT NOT NULL,

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS turret (
   results_stored INTEGER NOT NULL DEFAULT 0,
   curve_key TEXT,                    -- CURVE runs (spec 11): the admitted key named like the turret, else NULL
   firing_from REAL,                  -- when it began firing for this run (its running status or first result), NULL if never
-  firing_until REAL                  -- when it stopped (its first status not running after, or last result, the later), NULL if not
+  firing_until REAL,                 -- when it stopped (its first status not running after, or last result, the later), NULL if not
+  canons_abandoned INTEGER           -- canons it abandoned after the stop grace time (spec 4.3.6), NULL if it said none
 );
 
 CREATE TABLE IF NOT EXISTS result (
@@ -53,7 +54,8 @@ CREATE TABLE IF NOT EXISTS result (
   error TEXT NOT NULL,               -- '' on success
   custom_timers TEXT NOT NULL,       -- JSON object name -> seconds
   turret_uuid TEXT,
-  seq INTEGER                        -- accounting, else NULL
+  seq INTEGER,                       -- accounting, else NULL
+  setup_failed INTEGER               -- 1: a canon's failed setup, not a transaction (spec 5.3.2), else NULL
 );
 
 -- Results kept aside (spec 7.3): they claim a turret no status announced, or a name other than the
@@ -68,7 +70,8 @@ CREATE TABLE IF NOT EXISTS quarantine (
   error TEXT NOT NULL,
   custom_timers TEXT NOT NULL,
   turret_uuid TEXT,
-  seq INTEGER
+  seq INTEGER,
+  setup_failed INTEGER
 );
 
 -- Every frame that was received but not stored as a result or status, with the reason.

@@ -25,9 +25,9 @@ const STATEMENT_ROWS = [64, 32, 16, 8, 4, 2, 1];
 const insertSql = (table: PackTable, rows: number): string => {
   const reason = table === 'quarantine' ? ['reason, ', '@reason, '] : ['', ''];
   return (
-    `INSERT INTO ${table} (${reason[0]}turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq) ` +
-    `SELECT ${reason[1]}@turret_name, @turret_uuid, column1, column2, column3, column4, column5, column6 ` +
-    `FROM (VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')})`
+    `INSERT INTO ${table} (${reason[0]}turret_name, turret_uuid, elapsed, epoch, scriptrun_time, error, custom_timers, seq, setup_failed) ` +
+    `SELECT ${reason[1]}@turret_name, @turret_uuid, column1, column2, column3, column4, column5, column6, column7 ` +
+    `FROM (VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')})`
   );
 };
 
@@ -44,7 +44,7 @@ function packInserter(db: Database.Database, table: PackTable): PackInserter {
   const statements = STATEMENT_ROWS.map((rows) => ({
     rows,
     statement: db.prepare(insertSql(table, rows)),
-    params: new Array<unknown>(rows * 6),
+    params: new Array<unknown>(rows * 7),
   }));
   const turret: { turret_name: string | null; turret_uuid: string | null; reason?: string } =
     table === 'quarantine'
@@ -52,6 +52,8 @@ function packInserter(db: Database.Database, table: PackTable): PackInserter {
       : { turret_name: null, turret_uuid: null };
   return db.transaction((pack: PackedResults, from: number, to: number, reasons?: readonly string[]) => {
     const { nums, ends, text } = pack;
+    // Rows of a failed setup (spec 5.3.2) are rare: none at all in most packs.
+    const failed = pack.setupFailed ? new Set(pack.setupFailed) : null;
     let i = from;
     // Where row i's texts start in pack.text.
     let at = i === 0 ? 0 : ends[i * 2 - 1]!;
@@ -76,6 +78,7 @@ function packInserter(db: Database.Database, table: PackTable): PackInserter {
             params[k++] = text.slice(at, errorEnd);
             params[k++] = text.slice(errorEnd, timersEnd);
             params[k++] = Number.isNaN(seq) ? null : seq;
+            params[k++] = failed?.has(j) ? 1 : null;
             at = timersEnd;
           }
           statement.run(params, turret);
@@ -138,6 +141,8 @@ export interface TurretRow {
   firing_from?: number | null;
   /** Epoch seconds when it stopped firing (status after firing or last result), else null. */
   firing_until?: number | null;
+  /** Canons it abandoned after the stop grace time (spec 4.3.6), else null. */
+  canons_abandoned?: number | null;
 }
 
 /** The `run` row written when the run is set up. */
@@ -175,12 +180,13 @@ export class ResultsStore {
       'INSERT INTO reject (received_at, code, reason, frame_size, frame) VALUES (?, ?, ?, ?, ?)',
     );
     this.upsert = this.db.prepare(
-      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until)
-       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored, @curve_key, @firing_from, @firing_until)
+      `INSERT INTO turret (name, canons, script, uuid, rampup, status, updated_at, protocol, capabilities, results_sent, results_stored, curve_key, firing_from, firing_until, canons_abandoned)
+       VALUES (@name, @canons, @script, @uuid, @rampup, @status, @updated_at, @protocol, @capabilities, @results_sent, @results_stored, @curve_key, @firing_from, @firing_until, @canons_abandoned)
        ON CONFLICT(uuid) DO UPDATE SET name = excluded.name, canons = excluded.canons, script = excluded.script,
          rampup = excluded.rampup, status = excluded.status, updated_at = excluded.updated_at, protocol = excluded.protocol,
          capabilities = excluded.capabilities, results_sent = excluded.results_sent, results_stored = excluded.results_stored,
-         curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until`,
+         curve_key = excluded.curve_key, firing_from = excluded.firing_from, firing_until = excluded.firing_until,
+         canons_abandoned = excluded.canons_abandoned`,
     );
   }
 
@@ -244,6 +250,7 @@ export class ResultsStore {
       curve_key: null,
       firing_from: null,
       firing_until: null,
+      canons_abandoned: null,
       ...t,
       capabilities: JSON.stringify(t.capabilities),
     });
