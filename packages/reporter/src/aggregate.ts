@@ -217,6 +217,8 @@ export interface ScanPlan {
   hasError: boolean;
   hasTimers: boolean;
   hasTurret: boolean;
+  /** The result table has `setup_failed` (files of HQs before it do not). */
+  hasSetupFailed: boolean;
   /** The clock window (-Infinity, Infinity when the file does not say when the run started). */
   from: number;
   to: number;
@@ -240,6 +242,12 @@ export interface PartialScan {
   outside: Map<string | null, OutsideCount>;
   /** Results outside the clock window, all turrets. */
   outsideTotal: number;
+  /** Results reporting a canon's failed setup (spec 5.3.2): in no statistics but these counts. */
+  setupFailures: number;
+  /** The same per turret_name (the names perTurret counts). */
+  setupFailuresPerTurret: Map<string | null, number>;
+  /** The same per error message (capped like errors; the rest in otherErrorMessages). */
+  setupErrors: Map<string, ErrorCount>;
 }
 
 /** Scans the results of `plan`'s rowid range on connection `db`. */
@@ -257,17 +265,44 @@ export function scanRange(db: Database.Database, plan: ScanPlan): PartialScan {
     otherTurretResults: 0,
     outside: new Map(),
     outsideTotal: 0,
+    setupFailures: 0,
+    setupFailuresPerTurret: new Map(),
+    setupErrors: new Map(),
   };
   const { all, timers, errors, perTurret, outside } = p;
   const { from, to } = plan;
   const last = intervals - 1;
 
-  const onRow = (epochIn: unknown, rtIn: unknown, err: unknown, ct: unknown, turret: unknown): null => {
+  const onRow = (
+    epochIn: unknown,
+    rtIn: unknown,
+    err: unknown,
+    ct: unknown,
+    turret: unknown,
+    setupFailed: unknown,
+  ): null => {
     const tn = turret === null ? null : String(turret);
     const seen = perTurret.get(tn);
     if (seen !== undefined) perTurret.set(tn, seen + 1);
     else if (perTurret.size < MAX_TURRET_NAMES) perTurret.set(tn, 1);
     else p.otherTurretResults++;
+    if (setupFailed !== null && setupFailed !== 0) {
+      // A failed setup is no transaction: counted apart, kept out of every statistic (spec 5.3.2).
+      p.setupFailures++;
+      if (perTurret.has(tn)) p.setupFailuresPerTurret.set(tn, (p.setupFailuresPerTurret.get(tn) ?? 0) + 1);
+      const msg = String(err ?? '').slice(0, MAX_ERROR_LENGTH);
+      const epoch = Number(epochIn);
+      const at = Number.isFinite(epoch) && epoch >= from && epoch <= to ? epoch : null;
+      const e = p.setupErrors.get(msg);
+      if (e !== undefined) {
+        e.count++;
+        e.first = minOf(e.first, at);
+        e.last = maxOf(e.last, at);
+      } else if (p.setupErrors.size < MAX_ERROR_MESSAGES)
+        p.setupErrors.set(msg, { message: msg, count: 1, first: at, last: at });
+      else p.otherErrorMessages++;
+      return null;
+    }
     const epoch = typeof epochIn === 'number' ? epochIn : epochIn === null ? NaN : Number(epochIn);
     const rt = typeof rtIn === 'number' ? rtIn : rtIn === null ? NaN : Number(rtIn);
     if (!Number.isFinite(epoch) || !Number.isFinite(rt)) {
@@ -343,8 +378,9 @@ export function scanRange(db: Database.Database, plan: ScanPlan): PartialScan {
   const error = plan.hasError ? "nullif(error, '')" : 'NULL';
   const timersCol = plan.hasTimers ? "nullif(custom_timers, '{}')" : 'NULL';
   const turretCol = plan.hasTurret ? 'turret_name' : 'NULL';
+  const setupCol = plan.hasSetupFailed ? 'setup_failed' : 'NULL';
   db.prepare(
-    `SELECT count(oct_report_row(epoch, scriptrun_time, ${error}, ${timersCol}, ${turretCol}))
+    `SELECT count(oct_report_row(epoch, scriptrun_time, ${error}, ${timersCol}, ${turretCol}, ${setupCol}))
      FROM result WHERE rowid BETWEEN ? AND ?`,
   ).get(plan.lo, plan.hi);
   return p;
@@ -376,6 +412,18 @@ function mergePartial(a: PartialScan, b: PartialScan, intervals: number): void {
   a.otherErrorMessages += b.otherErrorMessages;
   a.otherTurretResults += b.otherTurretResults;
   a.outsideTotal += b.outsideTotal;
+  a.setupFailures += b.setupFailures;
+  for (const [name, n] of b.setupFailuresPerTurret)
+    a.setupFailuresPerTurret.set(name, (a.setupFailuresPerTurret.get(name) ?? 0) + n);
+  for (const [msg, e] of b.setupErrors) {
+    const mine = a.setupErrors.get(msg);
+    if (mine !== undefined) {
+      mine.count += e.count;
+      mine.first = minOf(mine.first, e.first);
+      mine.last = maxOf(mine.last, e.last);
+    } else if (a.setupErrors.size < MAX_ERROR_MESSAGES) a.setupErrors.set(msg, { ...e });
+    else a.otherErrorMessages += e.count;
+  }
   a.all.merge(b.all);
   for (const [name, s] of b.timers) {
     const mine = a.timers.get(name);
@@ -442,6 +490,11 @@ export interface ScanResult {
   /** Results per turret_name (null: unattributed). */
   perTurret: Map<string | null, number>;
   otherTurretResults: number;
+  /** Results of failed setups (spec 5.3.2), kept out of every other statistic. */
+  setupFailures: number;
+  setupFailuresPerTurret: Map<string | null, number>;
+  /** Their messages, most frequent first. */
+  setupErrorMessages: ErrorCount[];
   /** Threads that scanned (1 or 2). */
   threads: number;
 }
@@ -567,6 +620,7 @@ export async function scanResults(
     hasError: cols?.has('error') === true,
     hasTimers: cols?.has('custom_timers') === true,
     hasTurret: cols?.has('turret_name') === true,
+    hasSetupFailed: cols?.has('setup_failed') === true,
     from,
     to,
     lo: 0,
@@ -611,6 +665,9 @@ export async function scanResults(
     otherErrorMessages: partial.otherErrorMessages,
     perTurret: partial.perTurret,
     otherTurretResults: partial.otherTurretResults,
+    setupFailures: partial.setupFailures,
+    setupFailuresPerTurret: partial.setupFailuresPerTurret,
+    setupErrorMessages: [...partial.setupErrors.values()].sort((a, b) => b.count - a.count),
     threads: parallel ? 2 : 1,
   };
 }

@@ -37,10 +37,20 @@ function card(label: string, value: string, testid: string, extra = '', tone = '
   return `<div class="card ${tone}"><div class="label">${esc(label)}</div><div class="value" data-testid="${testid}"${extra}>${value}</div></div>`;
 }
 
-function statsTable(s: TimerStats, id: string): string {
+/**
+ * The errors column: for a custom timer it counts the values that failed transactions recorded
+ * (whichever step failed), not failures of the timer's own step (footer legend).
+ */
+function errorsHead(timer: boolean): string {
+  return timer
+    ? '<th class="num" title="values recorded by transactions that failed, whichever step failed">In failed tx <sup>†</sup></th>'
+    : '<th class="num">Errors</th>';
+}
+
+function statsTable(s: TimerStats, id: string, timer: boolean): string {
   const head = ['Count', 'Errors', 'Min', 'Avg', 'p50', 'p80', 'p90', 'p95', 'p99', 'Max', 'Stdev'];
   return `<div class="table-wrap"><table class="stats" id="${id}-stats">
-<thead><tr>${head.map((h, i) => `<th class="num">${h}${i >= 2 ? ' <small>ms</small>' : ''}</th>`).join('')}</tr></thead>
+<thead><tr>${head.map((h, i) => (i === 1 ? errorsHead(timer) : `<th class="num">${h}${i >= 2 ? ' <small>ms</small>' : ''}</th>`)).join('')}</tr></thead>
 <tbody><tr>${intCell(s.count)}${intCell(s.errors, s.errors > 0 ? ' err' : '')}${[
     s.min,
     s.avg,
@@ -56,7 +66,7 @@ function statsTable(s: TimerStats, id: string): string {
     .join('')}</tr></tbody></table></div>`;
 }
 
-function intervalTable(rows: IntervalRow[], id: string, t0: number): string {
+function intervalTable(rows: IntervalRow[], id: string, t0: number, timer: boolean): string {
   const body = rows
     .map(
       (r) =>
@@ -65,7 +75,7 @@ function intervalTable(rows: IntervalRow[], id: string, t0: number): string {
     .join('\n');
   return `<details class="intervals"${rows.length <= 60 ? ' open' : ''}><summary>Interval details (${fmtInt(rows.length)} intervals)</summary>
 <div class="table-wrap scroll"><table class="intervals" id="${id}-intervals">
-<thead><tr><th>Interval start</th><th class="num">Elapsed</th><th class="num">Count</th><th class="num">Rate <small>/s</small></th><th class="num">Errors</th><th class="num">Avg <small>ms</small></th><th class="num">p50 <small>ms</small></th><th class="num">p90 <small>ms</small></th><th class="num">p95 <small>ms</small></th></tr></thead>
+<thead><tr><th>Interval start</th><th class="num">Elapsed</th><th class="num">Count</th><th class="num">Rate <small>/s</small></th>${errorsHead(timer)}<th class="num">Avg <small>ms</small></th><th class="num">p50 <small>ms</small></th><th class="num">p90 <small>ms</small></th><th class="num">p95 <small>ms</small></th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div></details>`;
@@ -78,12 +88,12 @@ function seriesSection(s: SeriesReport, index: number, t0: number): string {
   return `<section class="series" id="${id}" data-series="${esc(s.stats.name)}">
 <h2>${esc(title)}</h2>
 <p class="sub">${fmtInt(s.stats.count)} values · ${fmtInt(s.stats.errors)} from failed transactions (${fmtPct(s.stats.error_rate)})${rate}</p>
-${statsTable(s.stats, id)}
+${statsTable(s.stats, id, index > 0)}
 <div class="charts">
 <figure class="chart"><figcaption>Response time over time <small>(ms)</small></figcaption><div class="plot" data-kind="rt" data-series-index="${index}"></div></figure>
 <figure class="chart"><figcaption>Throughput over time <small>(per second)</small></figcaption><div class="plot" data-kind="tp" data-series-index="${index}"></div></figure>
 </div>
-${intervalTable(s.intervals, id, t0)}
+${intervalTable(s.intervals, id, t0, index > 0)}
 </section>`;
 }
 
@@ -233,6 +243,31 @@ ${rows}
 </tbody></table></div></section>`;
 }
 
+/** Failed setups (spec 5.3.2): counted per turret and per message, apart from transactions. */
+function setupFailuresSection(model: ReportModel): string {
+  const s = model.summary;
+  if (s.setup_failures === 0) return '';
+  const perTurret = s.turrets
+    .filter((t) => t.setup_failures > 0)
+    .map(
+      (t) =>
+        `<li data-turret="${esc(t.name)}"><strong>${esc(t.name)}</strong>: ${fmtInt(t.setup_failures)}</li>`,
+    )
+    .join('');
+  const rows = s.setup_failure_messages
+    .map(
+      (e) =>
+        `<tr>${intCell(e.count)}<td><pre>${esc(e.message)}</pre></td><td>${fmtTime(e.first, true)}</td><td>${fmtTime(e.last, true)}</td></tr>`,
+    )
+    .join('\n');
+  return `<section id="setup-failures"><h2>Setup failures</h2>
+<p class="sub">${fmtInt(s.setup_failures)} failed setups: no transaction ran, so they are in no count of transactions or errors and no response time. The canon retried its setup after a pause.</p>
+${perTurret ? `<ul>${perTurret}</ul>` : ''}
+<div class="table-wrap"><table id="setup-table"><thead><tr><th class="num">Count</th><th>Message</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>
+${rows}
+</tbody></table></div></section>`;
+}
+
 function errorsSection(model: ReportModel): string {
   const { error_messages, distinct_error_messages, errors } = model.summary;
   if (errors === 0) {
@@ -290,6 +325,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
     ...((s.quarantined?.total ?? 0) > 0 ? [['quarantine', 'Kept aside']] : []),
     ...model.series.map((x, i) => [`series-${i}`, i === 0 ? 'All transactions' : x.stats.name]),
     ['errors', 'Errors'],
+    ...(s.setup_failures > 0 ? [['setup-failures', 'Setup failures']] : []),
   ];
   const errTone = s.errors > 0 ? 'bad' : 'ok';
   const cards = [
@@ -337,6 +373,15 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
     (s.results_not_stored ?? 0) > 0
       ? `<p class="alert bad">⚠ ${fmtInt(s.results_not_stored ?? 0)} results were received by the HQ but not stored: the results file refused them (a full disk?). They are in no figure of this report.</p>`
       : '';
+  const abandonedBy = s.turrets.filter((t) => (t.canons_abandoned ?? 0) > 0);
+  const abandoned =
+    s.canons_abandoned > 0
+      ? `<p class="alert warn" id="abandoned-alert">⚠ <span data-testid="canons-abandoned">${fmtInt(s.canons_abandoned)}</span> canons were abandoned after the stop grace time (${abandonedBy.map((t) => `${esc(t.name)}: ${fmtInt(t.canons_abandoned ?? 0)}`).join(', ')}): their transactions were still running, and have no result in this report. A <code>transaction_timeout</code> shorter than the run reports such transactions as timed out.</p>`
+      : '';
+  const setupFailed =
+    s.setup_failures > 0
+      ? `<p class="alert warn" id="setup-alert">⚠ <span data-testid="setup-failures">${fmtInt(s.setup_failures)}</span> results report a failed setup, not a transaction: they are counted apart (<a href="#setup-failures">setup failures</a>), not in the transactions, errors or any response time.</p>`
+      : '';
   const notes =
     s.notes.length > 0 ? `<ul class="notes">${s.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
@@ -362,7 +407,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
 <main class="wrap">
 ${thresholdsSection(s.thresholds)}
 <section id="summary"><h2>Summary</h2>
-${notStored}<div class="cards">${cards}</div>
+${notStored}${abandoned}${setupFailed}<div class="cards">${cards}</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
 ${notes}
 </section>
@@ -371,9 +416,12 @@ ${rejects(model)}
 ${quarantine(model)}
 ${model.series.map((x, i) => seriesSection(x, i, t0)).join('\n')}
 ${errorsSection(model)}
+${setupFailuresSection(model)}
 </main>
 <footer class="wrap">
 <p>Response times are <code>scriptrun_time</code> (all transactions) or the custom timer's value, failed transactions included; shown in milliseconds, recorded at 1 µs resolution.
+† For a custom timer, <em>In failed tx</em> counts the values of that timer recorded by transactions that failed, whichever step failed: not failures of the timer's own step.
+Results of failed setups are no transactions: they are counted apart and are in no statistic.
 Min, avg, max and stdev (population) are exact. Whole-run percentiles come from log-linear histograms (HdrHistogram layout) at ${s.precision.significant_digits} significant digits (within 0.1 %); per-interval percentiles at ${s.precision.interval_significant_digits} significant digits (within 1 %).
 Times are UTC. Rate is per second of interval (the last interval may be partial).</p>
 <p>Generated by ${esc(s.generator)} with uPlot ${esc(assets.version)} (MIT) inlined. This file is self-contained and makes no network request.</p>

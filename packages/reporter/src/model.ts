@@ -82,6 +82,8 @@ export interface TurretSummary extends TurretInfo {
   /** The earliest and latest such epoch, as the turret sent them; null when there is none. */
   outside_window_first: number | null;
   outside_window_last: number | null;
+  /** Its results that report a failed setup (spec 5.3.2): in results_in_file, in no statistic. */
+  setup_failures: number;
 }
 
 /** The run summary written to summary.json (stable keys for CI). */
@@ -139,6 +141,14 @@ export interface RunSummary {
   turrets: TurretSummary[];
   /** Results without turret_name (legacy canons send none). */
   unattributed_results: number;
+  /**
+   * Results that report a canon's failed setup (spec 5.3.2), not a transaction: not in
+   * `transactions`, `errors` nor any latency statistic; their messages in setup_failure_messages.
+   */
+  setup_failures: number;
+  setup_failure_messages: { message: string; count: number; first: number | null; last: number | null }[];
+  /** Canons the turrets abandoned after the stop grace time (spec 4.3.6), all turrets. */
+  canons_abandoned: number;
   rejects: RejectInfo | null;
   /** Results kept aside in the quarantine table (spec 7.3), in no figure; null when the file has none. */
   quarantined: QuarantineInfo | null;
@@ -283,7 +293,22 @@ export function buildModel(input: {
     results_outside_window: scan.window === null ? null : (scan.outside.get(t.name)?.count ?? 0),
     outside_window_first: scan.outside.get(t.name)?.first ?? null,
     outside_window_last: scan.outside.get(t.name)?.last ?? null,
+    setup_failures: scan.setupFailuresPerTurret.get(t.name) ?? 0,
   }));
+  const abandoned = turrets.reduce((n, t) => n + (t.canons_abandoned ?? 0), 0);
+  if (abandoned > 0)
+    notes.push(
+      `${abandoned} canons were abandoned after the stop grace time (${turrets
+        .filter((t) => (t.canons_abandoned ?? 0) > 0)
+        .map((t) => `${t.name}: ${t.canons_abandoned}`)
+        .join(
+          ', ',
+        )}): their transactions were still running, and their results are in no figure of this report.`,
+    );
+  if (scan.setupFailures > 0)
+    notes.push(
+      `${scan.setupFailures} results report a failed setup, not a transaction: they are counted apart (setup failures) and are in no statistic.`,
+    );
   for (const t of turrets)
     if (t.missing !== null && t.missing < 0)
       notes.push(
@@ -299,7 +324,7 @@ export function buildModel(input: {
     intervals: intervalsOf(s, scan),
   }));
   const summary: RunSummary = {
-    transactions: scan.rows,
+    transactions: scan.rows - scan.setupFailures,
     errors: scan.all.errors,
     error_rate: scan.all.count > 0 ? scan.all.errors / scan.all.count : 0,
     started_at: startedAt,
@@ -340,6 +365,9 @@ export function buildModel(input: {
     timers: series.slice(1).map((s) => s.stats),
     turrets,
     unattributed_results: scan.perTurret.get(null) ?? 0,
+    setup_failures: scan.setupFailures,
+    setup_failure_messages: scan.setupErrorMessages.slice(0, 100),
+    canons_abandoned: abandoned,
     rejects: input.rejects,
     quarantined: input.quarantined ?? null,
     distinct_error_messages: scan.errorMessages.length,

@@ -36,7 +36,7 @@ function mask(message: string, uri: string): string {
   return out;
 }
 
-type Kind = 'text' | 'real' | 'int' | 'blob';
+type Kind = 'text' | 'real' | 'int' | 'blob' | 'bool';
 
 /** The `result` table's columns, which `quarantine` repeats after its reason. */
 const RESULT_COLUMNS: [string, Kind][] = [
@@ -48,6 +48,7 @@ const RESULT_COLUMNS: [string, Kind][] = [
   ['custom_timers', 'text'],
   ['turret_uuid', 'text'],
   ['seq', 'int'],
+  ['setup_failed', 'bool'],
 ];
 
 /** The tables copied, their columns (as in the SQLite layout, id left to SQLite) and types. */
@@ -78,6 +79,7 @@ const TABLES: Record<string, [string, Kind][]> = {
     ['curve_key', 'text'],
     ['firing_from', 'real'],
     ['firing_until', 'real'],
+    ['canons_abandoned', 'int'],
   ],
   result: RESULT_COLUMNS,
   // Results kept aside: a reason, then a result's columns.
@@ -92,9 +94,21 @@ const TABLES: Record<string, [string, Kind][]> = {
 };
 
 /** Columns added after a table was first made: a database no HQ of their time has written lacks them. */
-const ADDED_COLUMNS = new Set(['turret.firing_from', 'turret.firing_until']);
+const ADDED_COLUMNS = new Set([
+  'turret.firing_from',
+  'turret.firing_until',
+  'turret.canons_abandoned',
+  'result.setup_failed',
+  'quarantine.setup_failed',
+]);
 
-const SQL_TYPE: Record<Kind, string> = { text: 'TEXT', real: 'REAL', int: 'INTEGER', blob: 'BLOB' };
+const SQL_TYPE: Record<Kind, string> = {
+  text: 'TEXT',
+  real: 'REAL',
+  int: 'INTEGER',
+  blob: 'BLOB',
+  bool: 'INTEGER', // 1 or 0, as the SQLite layout has it
+};
 
 /** One field of COPY's text format: `\N` is null, backslash escapes undone. */
 function unescape(s: string): string | null {
@@ -122,6 +136,7 @@ function value(s: string, kind: Kind): unknown {
   if (text === null) return null;
   if (kind === 'text') return text;
   if (kind === 'blob') return Buffer.from(text.slice(2), 'hex'); // bytea's hex output: \x...
+  if (kind === 'bool') return text === 't' ? 1 : 0;
   return Number(text);
 }
 

@@ -50,6 +50,8 @@ export interface TurretInfo {
    */
   firing_from: number | null;
   firing_until: number | null;
+  /** Canons it abandoned after the stop grace time (spec 4.3.6); null when it said none or in older files. */
+  canons_abandoned: number | null;
 }
 
 /** Rejected frames grouped by code and reason. */
@@ -219,6 +221,7 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
     col(file, t, 'curve_key'),
     col(file, t, 'firing_from'),
     col(file, t, 'firing_until'),
+    col(file, t, 'canons_abandoned'),
   ].join(', ')} FROM turret ${cols.has('id') ? 'ORDER BY id' : ''}`;
   return (file.db.prepare(sql).all() as Record<string, unknown>[]).map((r) => {
     const updated = parseStoredTime(r.updated_at);
@@ -237,6 +240,7 @@ export function readTurrets(file: ResultsFile): TurretInfo[] {
       curve_key: str(r.curve_key),
       firing_from: num(r.firing_from),
       firing_until: num(r.firing_until),
+      canons_abandoned: num(r.canons_abandoned),
     };
   });
 }

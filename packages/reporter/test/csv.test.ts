@@ -54,6 +54,7 @@ void test('CSV has a header and one row per result, fields quoted where needed',
     'custom_timers',
     'turret_uuid',
     'seq',
+    'setup_failed',
   ]);
   assert.equal(table.length, 1001);
   const known = knownResults();

@@ -6,9 +6,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { writeReport } from '../src/index.js';
 import { copyPgRun } from '../src/pg-run.js';
 import { openResultsFile, readTurrets } from '../src/store.js';
 import { createDb, pgQuery, pgSkip, startPg, type PgServer } from '../../hq/test/pg-server.js';
+import { tempDir } from './fixtures.js';
 
 const schema = readFileSync(new URL('../../hq/src/store/schema-pg.sql', import.meta.url), 'utf8');
 
@@ -82,6 +85,54 @@ void describe('a run read from PostgreSQL', pgSkip(), () => {
       } finally {
         copy.remove();
       }
+    }
+  });
+
+  void it('carries failed setups (out of the statistics) and abandoned canons; a database without them reads none', async () => {
+    await createDb(server, 'setups');
+    await pgQuery(server, 'setups', schema);
+    await fill(server, 'setups', true);
+    await pgQuery(server, 'setups', "UPDATE turret SET canons_abandoned = 2 WHERE name = 'alpha'");
+    await pgQuery(
+      server,
+      'setups',
+      `INSERT INTO result (run_id, turret_name, elapsed, epoch, scriptrun_time, error, custom_timers, setup_failed) VALUES
+         (1, 'alpha', 0, 1700000000, 0.0001, 'setup: Error: no', '{}', true),
+         (1, 'alpha', 1, 1700000001, 0.5, '', '{}', NULL),
+         (1, 'alpha', 2, 1700000002, 0.7, '', '{}', false)`,
+    );
+    await createDb(server, 'before_setups');
+    const earlier = schema
+      .replace(/^ {2}(setup_failed|canons_abandoned) .*\n/gm, '')
+      .replace(/^( {2}seq BIGINT),$/gm, '$1')
+      .replace(/^DO \$\$[\s\S]*?END \$\$;$/gm, '');
+    assert.doesNotMatch(earlier, /setup_failed|canons_abandoned/);
+    await pgQuery(server, 'before_setups', earlier);
+    await fill(server, 'before_setups', true);
+    await pgQuery(
+      server,
+      'before_setups',
+      "INSERT INTO result (run_id, turret_name, elapsed, epoch, scriptrun_time, error, custom_timers) VALUES (1, 'alpha', 1, 1700000001, 0.5, '', '{}')",
+    );
+    const { dir, cleanup } = tempDir('pg-setups');
+    try {
+      for (const [db, setups, transactions, min, abandoned] of [
+        ['setups', 1, 2, 0.5, 2],
+        ['before_setups', 0, 1, 0.5, 0],
+      ] as const) {
+        const copy = await copyPgRun(server.uri(db), 'r1');
+        try {
+          const { summary } = await writeReport({ dbPath: copy.dbPath, outDir: join(dir, db) });
+          assert.equal(summary.setup_failures, setups, db);
+          assert.equal(summary.transactions, transactions, db);
+          assert.equal(summary.all.min, min, `${db}: the failed setup is in no statistic`);
+          assert.equal(summary.canons_abandoned, abandoned, db);
+        } finally {
+          copy.remove();
+        }
+      }
+    } finally {
+      cleanup();
     }
   });
 });

@@ -489,3 +489,28 @@ void test("each turret's own firing window is in summary.json and the turrets ta
   assert.ok(rebuilt.summary.turrets.length > 0);
   assert.ok(rebuilt.summary.turrets.every((x) => x.firing_from === null && x.firing_until === null));
 });
+
+void test('labels the error column of a custom timer as values of failed transactions, with a legend', async (t) => {
+  const { dir, cleanup } = tempDir('timer-errors');
+  t.after(cleanup);
+  const db = join(dir, 'results.sqlite');
+  writeOurStore(db);
+  const { htmlPath } = await writeReport({ dbPath: db, outDir: join(dir, 'out') });
+  const html = readFileSync(htmlPath, 'utf8');
+  const section = (id: string): string => {
+    const from = html.indexOf(`<section class="series" id="${id}"`);
+    return html.slice(from, html.indexOf('</section>', from));
+  };
+  // All transactions: errors are failed transactions. A timer: values recorded by failed ones.
+  assert.match(section('series-0'), /<th class="num">Errors<\/th>/);
+  assert.doesNotMatch(section('series-0'), /In failed tx/);
+  assert.equal(
+    section('series-1').match(/>In failed tx <sup>†<\/sup><\/th>/g)?.length,
+    2,
+    'stats and intervals',
+  );
+  assert.match(
+    html,
+    /† For a custom timer, <em>In failed tx<\/em> counts the values of that timer recorded by transactions that failed/,
+  );
+});
