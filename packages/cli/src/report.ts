@@ -104,7 +104,9 @@ export function hqSummary(s: RunSummary): Record<string, unknown> {
       results_sent: t.resultsSent,
       results_stored: t.resultsStored,
       curve_key: t.curveKey,
+      canons_abandoned: t.canonsAbandoned,
     })),
+    setup_failures: s.setupFailures,
     thresholds: s.thresholds,
     source: 'hq (the reporter did not run)',
   };

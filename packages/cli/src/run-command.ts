@@ -281,10 +281,20 @@ function printSummary(s: RunSummary, io: Io): void {
     io.err(
       `WARNING: ${s.notStored} results received but not stored (the results file refused them); the counts here are the results in the file`,
     );
+  if (s.setupFailures)
+    io.err(
+      `WARNING: ${s.setupFailures} failed setup(s): counted apart, not as transactions nor in any statistic (their messages are in the report)`,
+    );
   for (const t of s.turrets) {
     const sent = t.resultsSent !== null ? `, sent ${t.resultsSent}` : '';
-    io.out(`  ${t.name} (${t.uuid}) ${t.status}: stored ${t.resultsStored}${sent}`);
+    const abandoned = t.canonsAbandoned ? `, ${t.canonsAbandoned} canon(s) abandoned at the stop` : '';
+    io.out(`  ${t.name} (${t.uuid}) ${t.status}: stored ${t.resultsStored}${sent}${abandoned}`);
   }
+  const abandoned = s.turrets.reduce((n, t) => n + (t.canonsAbandoned ?? 0), 0);
+  if (abandoned)
+    io.err(
+      `WARNING: ${abandoned} canon(s) abandoned after the stop grace time: their transactions were still running and have no result (see transaction_timeout)`,
+    );
   if (s.unattributed) io.out(`  unattributed (legacy turrets): ${s.unattributed}`);
   for (const m of s.missing)
     io.err(
