@@ -91,6 +91,46 @@ describe('honest results', () => {
     }
   });
 
+  it('sends a failed setup to a legacy HQ with the six keys it stores, no setup_failed (spec 12.2)', async () => {
+    const cfg = h.writeConfig(
+      tmp.dir,
+      { name: 'oldsetup', canons: 2, script: `${FIXTURES}/setup-throws.js` },
+      'oldsetup.json',
+    );
+    const t = spawnTurret(['start', '--config', cfg]);
+    try {
+      const { uuid } = await h.waitFor(
+        () => h.statuses.find((x) => x.turret === 'oldsetup' && x.status === 'ready'),
+        'ready from oldsetup',
+      );
+      // A legacy HQ's status_request (msg null) until one is answered: the SUB socket has joined.
+      const from = h.statuses.length;
+      await h.waitFor(() => {
+        void h.send('status_request', null);
+        return h.statuses.slice(from).some((x) => x.uuid === uuid);
+      }, 'an answer to a legacy status_request');
+      await h.send('start');
+      // Legacy results carry no uuid: told apart by name.
+      const mine = await h.waitFor(() => {
+        const rs = h.results.filter((r) => r.turret_name === 'oldsetup');
+        return rs.length >= 2 ? rs : undefined;
+      }, 'two results from oldsetup');
+      for (const r of mine) {
+        assert.deepEqual(Object.keys(r.raw ?? {}).sort(), [
+          'custom_timers',
+          'elapsed',
+          'epoch',
+          'error',
+          'scriptrun_time',
+          'turret_name',
+        ]);
+        assert.equal(r.error, 'setup: Error: fixture setup failure: no session');
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('counts the canons abandoned after the stop grace time in its status (spec 4.3)', async () => {
     const cfg = h.writeConfig(
       tmp.dir,
