@@ -17,3 +17,13 @@ Feature: 7. Errors
     And the HQ starts the turret if it reports ready
     Then verify an "aborted" status arrives within 10 seconds of the launch
     And verify the process exits with a non-zero code within 10 seconds of the launch
+
+  @clause-7.6 @should
+  Scenario: a transaction past transaction_timeout is reported as timed out and the canon goes on
+    Spec 7.6 (SHOULD): "A turret SHOULD abandon a transaction still running `transaction_timeout` seconds after it began (turret config, default 60, 0 for none): the turret sends its result with an `error` that names the timeout and its value, e.g. `transaction timed out after 60 s (transaction_timeout)`, the canon goes on with its next transaction, and nothing the abandoned transaction does later produces a result (6.5)."
+    Given the turret config sets transaction_timeout to 0.3 seconds
+    And a running turret with 1 canon and the "slow" fixture
+    When the turret fires for 2 seconds
+    Then verify every result has an error containing "transaction_timeout"
+    And verify every result has an error containing "0.3"
+    And verify at least 3 results arrived

@@ -20,6 +20,8 @@ export interface KitTurretConfig {
   hq_rc: number;
   /** session: seconds without a frame from the HQ before a running turret stops (spec 8.11). */
   hq_timeout?: number;
+  /** Seconds a transaction may run before it is reported as timed out (spec 7.6). */
+  transaction_timeout?: number;
   /** curve: the HQ's public certificate, relative to the config (spec 11.4). */
   curve_server_key?: string;
   /** curve: the turret's secret certificate, relative to the config (spec 11.4). */

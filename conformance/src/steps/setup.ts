@@ -26,6 +26,13 @@ Given(
   },
 );
 
+Given(
+  /^the turret config sets transaction_timeout to (\d+(?:\.\d+)?) seconds?$/,
+  function (this: ConformanceWorld, s: string) {
+    this.configExtra = { ...this.configExtra, transaction_timeout: Number(s) };
+  },
+);
+
 Given('the turret config spells canons as the legacy "cannons"', function (this: ConformanceWorld) {
   if (!this.config) throw new Error('no turret configured');
   const { canons, ...rest } = this.config;

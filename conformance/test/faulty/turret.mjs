@@ -19,6 +19,8 @@ const rampup = fault === 'no-rampup' ? 0 : Number(config.rampup ?? 0);
 const uuid = randomUUID();
 const capabilities = ['batch', 'protobuf', 'accounting', 'session'];
 const hqTimeoutMs = Number(config.hq_timeout ?? 30) * 1000;
+// A transaction still running after transaction_timeout is reported as timed out (spec 7.6).
+const txTimeoutS = Number(config.transaction_timeout ?? 60);
 let hqCaps = [];
 let runId = null; // session: the run_id of the last start obeyed
 let lastHeard = performance.now();
@@ -189,7 +191,14 @@ async function canon(run, i) {
       const epoch = fault === 'whole-epoch' ? Math.floor(Date.now() / 1000) : Date.now() / 1000;
       let error = '';
       try {
-        await txn.run();
+        const outcome = txn.run();
+        if (txTimeoutS > 0) {
+          let timer;
+          const late = new Promise((r) => (timer = setTimeout(r, txTimeoutS * 1000, 'late')));
+          const first = await Promise.race([Promise.resolve(outcome).then(() => 'done'), late]);
+          clearTimeout(timer);
+          if (first === 'late') error = `transaction timed out after ${txTimeoutS} s (transaction_timeout)`;
+        } else await outcome;
       } catch (e) {
         error = fault === 'empty-error' ? '' : String(e?.message ?? e) || 'error';
         if (fault === 'error-kills-canon') run.stopped = true;
