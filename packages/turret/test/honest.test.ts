@@ -91,6 +91,27 @@ describe('honest results', () => {
     }
   });
 
+  it('reports a hung setup as a failed setup that timed out (spec 7.6, 5.3.2)', async () => {
+    const cfg = h.writeConfig(
+      tmp.dir,
+      { name: 'setuphang', canons: 1, script: `${FIXTURES}/setup-hangs.js`, transaction_timeout: 0.3 },
+      'setuphang.json',
+    );
+    const t = spawnTurret(['start', '--config', cfg]);
+    try {
+      const { uuid } = await h.ready('setuphang');
+      await h.send('start');
+      // Setup retried after a pause of 1 s: a second result shows the canon went on.
+      const rs = await h.waitResults(uuid, 2);
+      for (const r of rs) {
+        assert.equal(r.setup_failed, true);
+        assert.equal(r.error, 'setup: transaction timed out after 0.3 s (transaction_timeout)');
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('sends a failed setup to a legacy HQ with the six keys it stores, no setup_failed (spec 12.2)', async () => {
     const cfg = h.writeConfig(
       tmp.dir,
