@@ -139,4 +139,43 @@ void describe('oct run: honest results', () => {
     assert.match(html, /<section id="setup-failures">/);
     assert.match(html, /setup: Error: no session for you/);
   });
+
+  void it('says file:line:column of a script syntax error and of a config.json syntax error; warns with "did you mean"', async (t) => {
+    const dir = join(root, 'mistakes');
+    assert.equal((await oct(['new-project', dir]).exited).code, 0);
+    const configFile = join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    config.progress_bar = false;
+    config.run_tme = 5;
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
+    writeFileSync(join(dir, 'v_user.js'), 'export default async function run() {\n  let x = ;\n}\n');
+    const env = turretEnv((m) => t.diagnostic(m));
+
+    // The script: the turret aborts saying where, and the console shows it.
+    const broken = await oct(['run', '--local', dir], env).exited;
+    const out = `${broken.stdout}\n${broken.stderr}`;
+    assert.notEqual(broken.code, 0, out);
+    assert.ok(out.includes(`${join(dir, 'v_user.js')}:2:11: SyntaxError: Unexpected token ';'`), out);
+    // Unknown keys are kept, with one warning naming the close key.
+    assert.match(
+      broken.stderr,
+      /^WARNING: .*config\.json: unknown key "run_tme" \(did you mean "run_time"\?\); kept as written$/m,
+      out,
+    );
+
+    // config.json: one line with file:line:column, no stack.
+    const lines = JSON.stringify(config, null, 2).split('\n');
+    const at = lines.findIndex((l) => l.includes('"min_turrets"'));
+    lines[at] = lines[at]!.replace(/,$/, '');
+    writeFileSync(configFile, lines.join('\n'));
+    const bad = await oct(['run', '--local', dir], env).exited;
+    assert.equal(bad.code, 2, `${bad.stdout}\n${bad.stderr}`);
+    assert.match(
+      bad.stderr,
+      new RegExp(
+        `config\\.json:${at + 2}:3: not valid JSON: Expected ',' or '\\}' after property value \\(spec 9\\.2\\)`,
+      ),
+    );
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  });
 });
