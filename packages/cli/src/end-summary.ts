@@ -95,6 +95,18 @@ export function endSummaryLines(s: ReportSummary, colour: boolean): string[] {
       );
     }
   }
+  if (s.setup_failures > 0) {
+    // Failed setups are no transactions (spec 5.3.2): in no figure above, counted here.
+    const shown = s.setup_failure_messages.slice(0, TOP_ERRORS);
+    const width = Math.max(...shown.map((e) => String(e.count).length));
+    out.push(`setup failures: ${s.setup_failures} (no transaction ran; in no figure above)`);
+    for (const e of shown) {
+      const msg = e.message.replace(/\s+/g, ' ');
+      out.push(
+        `  ${pad(String(e.count), width)}  ${c.bad(msg.length > ERROR_WIDTH ? `${msg.slice(0, ERROR_WIDTH - 1)}…` : msg)}`,
+      );
+    }
+  }
   out.push(...verdictLines(s.thresholds, colour));
   return out;
 }

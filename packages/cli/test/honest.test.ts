@@ -76,6 +76,12 @@ void describe('oct run: honest results', () => {
     assert.match(res.stderr, /^WARNING: \d+ failed setup\(s\): counted apart/m, out);
     assert.match(res.stdout, /^ {2}stuck \(.*\) .*, 2 canon\(s\) abandoned at the stop$/m, out);
     assert.match(res.stderr, /^WARNING: 2 canon\(s\) abandoned after the stop grace time/m, out);
+    // The end summary lists the failed setups' messages apart from the transactions' errors.
+    assert.match(
+      res.stdout,
+      /^setup failures: \d+ \(no transaction ran; in no figure above\)\n +\d+ +setup: Error: no session for you$/m,
+      out,
+    );
 
     // The results file: timed-out results, setup failures marked, abandoned canons on the turret row.
     const db = resultsPath(res.stdout);
