@@ -417,8 +417,10 @@ export class HqRun extends EventEmitter<RunEvents> {
 
   private applyStatus(s: TurretStatus, receivedAt: number): void {
     const now = performance.now();
-    const wasInRun = this.registry.get(s.uuid)?.inRun ?? false;
-    const { turret, isNew, previous, started, foreign } = this.registry.update(s, receivedAt);
+    const known = this.registry.get(s.uuid);
+    const wasInRun = known?.inRun ?? false;
+    const wasHearing = known?.hearsUs ?? false;
+    const { turret, previous, started, foreign } = this.registry.update(s, receivedAt);
     // Joined only once it answers a status_request sent after it was first heard (spec 8.14): ask now.
     if (!turret.hearsUs) {
       if (turret.probedAt === null) {
@@ -433,8 +435,11 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (!wasInRun && (!turret.inRun || acknowledged)) this.measureBefore(turret);
     turret.resultsStored = this.countedFor(turret).stored;
     this.saveTurret(turret);
-    if (isNew) this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
-    else if (previous !== turret.status)
+    // Said when it counts as joined (8.14): by then it has answered an advertisement, so its status
+    // names its protocol (a turret speaks the legacy dialect until it hears one, spec 12).
+    if (!wasHearing && turret.hearsUs)
+      this.emit('turret', { kind: 'joined', turret: this.view(turret), previous });
+    else if (turret.hearsUs && previous !== turret.status)
       this.emit('turret', { kind: 'state', turret: this.view(turret), previous });
     if (foreign) this.stopForeign(turret, now);
     if (this.phase === 'waiting' && this.readyCount() >= this.project.config.min_turrets) {
