@@ -6,6 +6,7 @@
  * counts, exact min / max / mean / variance and a LogLinearHistogram of microsecond values
  * (3 significant digits), so a percentile is the report's percentile. Portable: no Node APIs.
  */
+import type { ProjectConfig } from './generated/types.js';
 import { LogLinearHistogram, type HistogramPlain } from './histogram.js';
 
 /** The metric of all transactions (every result's scriptrun_time). */
@@ -16,17 +17,8 @@ export const METRIC_ERRORS = 'errors';
 /** Significant digits of a threshold's percentiles: the report's whole-run digits. */
 export const THRESHOLD_DIGITS = 3;
 
-/** A threshold as written in config.json. */
-export interface ThresholdConfig {
-  metric: string;
-  stat: string;
-  lt?: number;
-  lte?: number;
-  gt?: number;
-  gte?: number;
-  abort_on_fail?: boolean;
-  delay_abort_eval?: number;
-}
+/** A threshold as written in config.json (its type generated from config.schema.json). */
+export type ThresholdConfig = NonNullable<ProjectConfig['thresholds']>[number];
 
 type Named = 'count' | 'rate' | 'error_rate' | 'min' | 'max' | 'avg' | 'stdev' | 'rstddev';
 const NAMED: readonly Named[] = ['count', 'rate', 'error_rate', 'min', 'max', 'avg', 'stdev', 'rstddev'];
