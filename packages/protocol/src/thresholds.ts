@@ -363,6 +363,20 @@ export class MetricAccumulator implements MetricView {
     return this.hist === null ? NaN : this.hist.valueAtPercentile(p) / 1e6;
   }
 
+  /** Adds another accumulator (Chan et al.'s pairwise variance update; histograms add when both have one). */
+  merge(o: MetricAccumulator): void {
+    if (o.count === 0) return;
+    const n = this.count + o.count;
+    const delta = o.mean - this.mean;
+    this.m2 += o.m2 + (delta * delta * this.count * o.count) / n;
+    this.mean += (delta * o.count) / n;
+    this.count = n;
+    this.errors += o.errors;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+    if (this.hist !== null && o.hist !== null) this.hist.add(o.hist);
+  }
+
   toPlain(): MetricPlain {
     const { count, errors, min, max, mean, m2 } = this;
     return { count, errors, min, max, mean, m2, hist: this.hist?.toPlain() ?? null };

@@ -10,11 +10,15 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { MetricAccumulator, THRESHOLD_DIGITS, type MetricPlain } from '@oct/protocol';
 import { LogLinearHistogram, type HistogramPlain } from './histogram.js';
 import { ReportError, type ResultsFile } from './store.js';
 
-/** Significant digits of the whole-run percentiles (HdrHistogram's numberOfSignificantValueDigits). */
-export const OVERALL_DIGITS = 3;
+/**
+ * Significant digits of the whole-run percentiles (HdrHistogram's numberOfSignificantValueDigits):
+ * those of the thresholds' accumulator, which keeps the whole run's figures.
+ */
+export const OVERALL_DIGITS = THRESHOLD_DIGITS;
 /** Significant digits of the per-interval percentiles (keeps an interval's histogram to ~10 KB). */
 export const INTERVAL_DIGITS = 2;
 /** Most intervals a report holds; a longer run gets a wider interval, and the report says so. */
@@ -41,13 +45,7 @@ const US = 1e6;
 /** A series accumulator as plain data (structured-clone safe). */
 export interface SeriesPlain {
   name: string;
-  count: number;
-  errors: number;
-  min: number;
-  max: number;
-  mean: number;
-  m2: number;
-  overall: HistogramPlain;
+  whole: MetricPlain;
   iCount: Float64Array;
   iErrors: Float64Array;
   iSum: Float64Array;
@@ -55,15 +53,13 @@ export interface SeriesPlain {
   iHist: (HistogramPlain | null)[];
 }
 
-/** Accumulates one series: all transactions (scriptrun_time) or one custom timer. */
+/**
+ * Accumulates one series: all transactions (scriptrun_time) or one custom timer. The whole run's
+ * figures are the thresholds' MetricAccumulator (exact moments, OVERALL_DIGITS histogram), so the
+ * report and the HQ's live verdicts count alike; the intervals are kept here.
+ */
 export class SeriesAccumulator {
-  overall = new LogLinearHistogram(OVERALL_DIGITS);
-  count = 0;
-  errors = 0;
-  min = Infinity;
-  max = -Infinity;
-  private mean = 0;
-  private m2 = 0;
+  whole = new MetricAccumulator(true);
   readonly iCount: Float64Array;
   readonly iErrors: Float64Array;
   readonly iSum: Float64Array;
@@ -81,18 +77,34 @@ export class SeriesAccumulator {
     this.iHist = new Array<LogLinearHistogram | undefined>(intervals);
   }
 
+  get count(): number {
+    return this.whole.count;
+  }
+  get errors(): number {
+    return this.whole.errors;
+  }
+  get min(): number {
+    return this.whole.min;
+  }
+  get max(): number {
+    return this.whole.max;
+  }
+  /** NaN when empty. */
+  get avg(): number {
+    return this.whole.avg;
+  }
+  /** Population standard deviation in seconds (NaN when empty). */
+  get stdev(): number {
+    return this.whole.stdev;
+  }
+  /** The whole run's histogram of microsecond values. */
+  get overall(): LogLinearHistogram {
+    return this.whole.hist!;
+  }
+
   /** Records one value in seconds, in interval `b` (none when `b` < 0: the whole run only). */
   record(seconds: number, b: number, isError: boolean): void {
-    const us = seconds * US;
-    this.overall.record(us);
-    this.count++;
-    if (isError) this.errors++;
-    if (seconds < this.min) this.min = seconds;
-    if (seconds > this.max) this.max = seconds;
-    // Welford: a stable running variance without keeping values.
-    const d = seconds - this.mean;
-    this.mean += d / this.count;
-    this.m2 += d * (seconds - this.mean);
+    this.whole.record(seconds, isError);
     if (b < 0) return;
     if (isError) this.iErrors[b]++;
     this.iCount[b]++;
@@ -100,21 +112,13 @@ export class SeriesAccumulator {
     if (seconds > this.iMax[b]) this.iMax[b] = seconds;
     let h = this.iHist[b];
     if (h === undefined) this.iHist[b] = h = new LogLinearHistogram(INTERVAL_DIGITS, 512);
-    h.record(us);
+    h.record(seconds * US);
   }
 
-  /** Adds another accumulator of the same intervals (Chan et al.'s pairwise variance update). */
+  /** Adds another accumulator of the same intervals. */
   merge(o: SeriesAccumulator): void {
     if (o.count === 0) return;
-    const n = this.count + o.count;
-    const delta = o.mean - this.mean;
-    this.m2 += o.m2 + (delta * delta * this.count * o.count) / n;
-    this.mean += (delta * o.count) / n;
-    this.count = n;
-    this.errors += o.errors;
-    if (o.min < this.min) this.min = o.min;
-    if (o.max > this.max) this.max = o.max;
-    this.overall.add(o.overall);
+    this.whole.merge(o.whole);
     for (let i = 0; i < this.iCount.length; i++) {
       this.iCount[i] += o.iCount[i];
       this.iErrors[i] += o.iErrors[i];
@@ -128,25 +132,10 @@ export class SeriesAccumulator {
     }
   }
 
-  /** Population standard deviation in seconds (NaN when empty). */
-  get stdev(): number {
-    return this.count === 0 ? NaN : Math.sqrt(this.m2 / this.count);
-  }
-
-  get avg(): number {
-    return this.count === 0 ? NaN : this.mean;
-  }
-
   toPlain(): SeriesPlain {
     return {
       name: this.name,
-      count: this.count,
-      errors: this.errors,
-      min: this.min,
-      max: this.max,
-      mean: this.mean,
-      m2: this.m2,
-      overall: this.overall.toPlain(),
+      whole: this.whole.toPlain(),
       iCount: this.iCount,
       iErrors: this.iErrors,
       iSum: this.iSum,
@@ -158,13 +147,7 @@ export class SeriesAccumulator {
   static fromPlain(p: SeriesPlain): SeriesAccumulator {
     const s = new SeriesAccumulator(p.name, 0);
     Object.assign(s, {
-      count: p.count,
-      errors: p.errors,
-      min: p.min,
-      max: p.max,
-      mean: p.mean,
-      m2: p.m2,
-      overall: LogLinearHistogram.fromPlain(p.overall),
+      whole: MetricAccumulator.fromPlain(p.whole),
       iCount: p.iCount,
       iErrors: p.iErrors,
       iSum: p.iSum,

@@ -10,13 +10,7 @@ import {
   type ScanResult,
   type SeriesAccumulator,
 } from './aggregate.js';
-import {
-  judgeThresholds,
-  type MetricView,
-  type Threshold,
-  type ThresholdSource,
-  type ThresholdVerdict,
-} from '@oct/protocol';
+import { judgeThresholds, type Threshold, type ThresholdSource, type ThresholdVerdict } from '@oct/protocol';
 import { fmtTime } from './format.js';
 import type { QuarantineInfo, RejectInfo, RunInfo, TurretInfo } from './store.js';
 
@@ -380,20 +374,11 @@ export function buildModel(input: {
 
 /** What thresholds are judged on: the scan's whole-run accumulators (exact counts, its histograms). */
 function thresholdSource(scan: ScanResult, span: number | null): ThresholdSource {
-  const view = (a: SeriesAccumulator): MetricView => ({
-    count: a.count,
-    errors: a.errors,
-    min: a.min,
-    max: a.max,
-    avg: a.avg,
-    stdev: a.stdev,
-    percentile: (p) => a.overall.valueAtPercentile(p) / 1e6,
-  });
   return {
-    all: view(scan.all),
+    all: scan.all.whole,
     timer: (name) => {
       const t = scan.timers.find((x) => x.name === name);
-      return t === undefined || t.count === 0 ? undefined : view(t);
+      return t === undefined || t.count === 0 ? undefined : t.whole;
     },
     span,
   };
