@@ -2,9 +2,16 @@ Feature: 3. Framing
   Commands are one frame "<topic> <json>"; the topic is empty for a broadcast and the turret's
   uuid for a direct order. Every turret subscribes to "", so it sees direct orders for others too.
 
-  @clause-3.1 @clause-3.1.1 @clause-3.4 @must
-  Scenario: the turret acts on broadcasts and on direct orders with its own uuid
+  @clause-3.1 @must
+  Scenario: the turret acts on broadcast frames
     Spec 3.1 (MUST): "An HQ -> turret frame MUST be one UTF-8 frame `"<topic> <json>"`: the topic is empty for a broadcast (the frame then starts with one space) or the uuid of the addressed turret, and the JSON is an object `{"command": <name>, "msg": <any>}`."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+    And verify a status_request is answered within 1 second with status "running"
+
+  @clause-3.1.1 @clause-3.4 @must
+  Scenario: the turret acts on direct orders with its own uuid
     Spec 3.1.1 (MUST): "A turret MUST act on a command whose topic is empty or equal to its own uuid."
     Spec 3.4 (MUST): "A turret's `uuid`, the topic of its direct orders, MUST contain no white space and none of the characters `"`, `{`, `}`, `[` and `]`."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
@@ -18,7 +25,8 @@ Feature: 3. Framing
     Spec 3.1.2 (MUST): "A turret MUST ignore a command whose topic is another turret's uuid."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ sends "start" to another turret
-    Then verify no result arrives within 2 seconds
+    Then verify the turret survived a direct order, as it must to act on its own (spec 3.1.1)
+    And verify no result arrives within 2 seconds
     And verify a status_request is answered within 1 second with status "ready"
 
   @clause-3.2 @must

@@ -42,6 +42,37 @@ Feature: 4. Commands
     And the HQ broadcasts "stop"
     Then verify no result arrives more than 5 seconds after the stop plus the transaction in progress
 
+  @clause-4.3 @clause-4.3.3 @must
+  Scenario: the transactions in progress at a stop finish and are reported
+    Spec 4.3 (MUST): "On `stop` a running turret MUST stop firing: each canon finishes the transaction it is running and starts no other."
+    Spec 4.3.3 (MUST): "After `stop`, a turret MUST send the result of every transaction that finished, the one in progress at the stop included."
+    Given a running turret with 2 canons and the "slow" fixture
+    When the turret fires for 0.5 seconds
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    Then verify each canon's transaction in progress at the stop produced one result
+
+  @clause-4.3 @clause-4.3.2 @must
+  Scenario: the tear-downs run at a stop
+    Spec 4.3 (MUST): "On `stop` a running turret MUST stop firing: each canon finishes the transaction it is running and starts no other."
+    Spec 4.3.2 (MUST): "After `stop`, a turret MUST run the tear-down of each canon that finished its transaction."
+    Given the fixtures name a "tear_down_mark" script, or this is not tested
+    And a running turret with 2 canons and the "tear_down_mark" fixture
+    When the turret fires for 0.5 seconds
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    Then verify the tear-down of each canon's transaction left its mark after the stop
+
+  @clause-4.3.1 @must
+  Scenario: a stop received while ready leaves the turret ready
+    Spec 4.3.1 (MUST): "After `stop` the turret MUST report `ready` within 10 seconds and obey a new `start`."
+    Given a ready turret with 1 canon and the "succeed_with_timer" fixture
+    When the HQ broadcasts "stop"
+    Then verify the process is still running
+    And verify a status_request is answered within 1 second with status "ready"
+    When the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+
   @clause-4.3.1 @clause-6.1 @must
   Scenario: after stop the turret is ready again and obeys a new start
     Spec 4.3.1 (MUST): "After `stop` the turret MUST report `ready` within 10 seconds and obey a new `start`."
@@ -86,7 +117,6 @@ Feature: 4. Commands
     Spec 4.6 (MUST): "A turret MUST ignore a command whose name it does not know, and keep working."
     Given a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts a command named "launch_missiles"
-    And the HQ sends a command named "self_destruct" to the turret
     Then verify the process is still running
     And verify a status_request is answered within 1 second with status "ready"
     When the HQ broadcasts "start"

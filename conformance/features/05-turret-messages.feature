@@ -38,6 +38,13 @@ Feature: 5. Turret messages
     And the HQ waits for a "ready" status within 10 seconds
     Then verify every result is valid
 
+  @clause-5.3 @must
+  Scenario: epoch is the wall-clock time in seconds
+    Spec 5.3 (MUST): "Every result message MUST be valid against `result.schema.json`; a protocol 1.x turret MUST include `turret_name` and `uuid` once an HQ has advertised protocol 1.x to it (before that, 12.2)."
+    Given a running turret with 1 canon and the "succeed_with_timer" fixture
+    When the turret fires for 0.5 seconds
+    Then verify every epoch is the wall-clock time in seconds, within 5 minutes of the kit's clock
+
   @clause-5.3.1 @must
   Scenario: a successful transaction has an empty error
     Spec 5.3.1 (MUST): "`error` MUST be the empty string when the transaction succeeded."

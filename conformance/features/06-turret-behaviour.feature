@@ -35,6 +35,17 @@ Feature: 6. Turret behaviour
     And the turret fires for 4 seconds
     Then verify the first transactions of the 4 canons start spread over the 2 second rampup
 
+  @clause-6.4 @clause-6.4.1 @should
+  Scenario: with no rampup all canons start at once
+    Spec 6.4 (SHOULD): "A turret SHOULD spread its canons' starts evenly over `rampup` seconds."
+    Spec 6.4.1 (SHOULD): "With N `canons`, canon i (counted from 0) SHOULD start its first transaction i x `rampup` / N seconds after the `start`: the first at once, the last at `rampup` x (N-1) / N, and all at once when `rampup` is 0."
+    Given a turret with 4 canons, a rampup of 0 seconds and the "slow" fixture
+    When the turret is launched
+    And the turret is ready
+    And the HQ broadcasts "start"
+    And the turret fires for 2.5 seconds
+    Then verify the first transactions of the 4 canons start within 0.5 seconds of each other
+
   @clause-6.5 @must
   Scenario: each completed transaction produces exactly one result
     Spec 6.5 (MUST): "Each completed transaction MUST produce exactly one result."

@@ -19,12 +19,14 @@ Feature: 8. Versioning and extensions
     And a ready turret with 1 canon and the "succeed_with_timer" fixture
     When the HQ broadcasts "start"
     And the turret fires for 0.5 seconds
+    And the turret is judged as a protocol 1.x turret, unless it is a legacy one
     Then verify every status carries protocol "1.x" and a capabilities list
 
   @clause-8.3 @must
   Scenario: an HQ that advertises nothing gets the plain protocol
     Spec 8.3 (MUST): "Each side MUST use an extension only when both advertised it: a turret that has not seen the HQ advertise a capability speaks the plain protocol."
-    Given a running turret with 3 canons and the "succeed_with_timer" fixture
+    Given the HQ advertises nothing, as an OCT 0.4 HQ
+    And a running turret with 3 canons and the "succeed_with_timer" fixture
     When the turret fires for 1.5 seconds
     And the HQ broadcasts "stop"
     And the HQ waits for a "ready" status within 10 seconds

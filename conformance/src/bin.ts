@@ -70,7 +70,9 @@ try {
       console.log(`${s.clauses.map((c) => `@clause-${c}`).join(' ')} @${s.level}  ${s.name}`);
   console.log(`\n${verdict.text}`);
   if (o.summary) console.log(`\nverdict written to ${o.summary}`);
-  process.exitCode = verdict.passed || o.dryRun ? 0 : 1;
+  const failed = verdict.scenarios.some((s) => s.status === 'failed');
+  // 3: nothing failed, but the kit met an error of its own (not a verdict on the turret).
+  process.exitCode = verdict.passed || o.dryRun ? 0 : !failed && verdict.kitErrors > 0 ? 3 : 1;
 } catch (e) {
   if (e instanceof UsageError || e instanceof FixturesError) {
     console.error(`oct-conformance: ${e.message}`);

@@ -38,6 +38,7 @@ export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '10.3': 'defines a fixture the turret author writes; used by the scenarios of 6.3, 6.4, 6.5',
   '10.4': 'defines a fixture the turret author writes; used by the scenario of 4.5',
   '10.5': 'defines a fixture the turret author writes; used by the scenario of 7.2',
+  '10.6': 'defines a fixture the turret author writes; used by the scenario of 4.3.2',
   '11.1': 'about the HQ: its CURVE server sockets and its ZAP handler (the kit plays that part with --curve)',
   '11.2': 'about the HQ: refusing peers that do not speak CURVE, and saying so',
   // Observable on a turret, not yet checked by the kit: each needs a step it does not have (issue 18).

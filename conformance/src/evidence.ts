@@ -10,6 +10,14 @@ export class VerifyFailure extends Error {
   }
 }
 
+/**
+ * A fault of the kit itself (e.g. a port it could not bind): the verdict reports it as a kit
+ * error, never as the turret's failure (its message names no clause).
+ */
+export class KitError extends Error {
+  override name = 'KitError';
+}
+
 /** Seconds, for humans. */
 export function secs(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;

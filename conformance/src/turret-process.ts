@@ -4,7 +4,7 @@
  * the whole group at the end of the scenario so no canon outlives it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +35,9 @@ export interface Exit {
   at: number;
 }
 
+/** The environment variable naming the directory for the tear_down_mark fixture's marks (spec 10.6). */
+export const MARKS_ENV = 'OCT_CONFORMANCE_MARKS';
+
 const TAIL = 4000;
 /** How much of stderr is kept whole, for the checks on what a turret says (spec 11.3, 11.5). */
 const STDERR_KEPT = 64 * 1024;
@@ -58,6 +61,8 @@ process.on('exit', killAllTurrets);
 export class TurretProcess {
   readonly dir = mkdtempSync(join(tmpdir(), 'oct-conformance-'));
   readonly configPath = join(this.dir, 'turret.json');
+  /** Where the tear_down_mark fixture leaves its marks (spec 10.6), named by OCT_CONFORMANCE_MARKS. */
+  readonly marksDir = join(this.dir, 'marks');
   private child: ChildProcess | undefined;
   private output = '';
   private errText = '';
@@ -85,10 +90,12 @@ export class TurretProcess {
   /** Starts the process detached, in its own process group. */
   launch(): void {
     this.launchedAt = performance.now();
+    mkdirSync(this.marksDir, { recursive: true });
     const child = spawn('/bin/sh', ['-c', this.commandLine], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: this.dir,
+      env: { ...process.env, [MARKS_ENV]: this.marksDir },
     });
     this.child = child;
     live.add(this);
@@ -106,6 +113,15 @@ export class TurretProcess {
       this.exit = { code, signal, at: performance.now() };
       this.resolveExit(this.exit);
     });
+  }
+
+  /** The marks the tear_down_mark fixture's tear-downs left so far (spec 10.6). */
+  marks(): string[] {
+    try {
+      return readdirSync(this.marksDir).filter((f) => f.startsWith('teardown-'));
+    } catch {
+      return [];
+    }
   }
 
   /** The last few KB the turret wrote to stdout and stderr. */

@@ -14,7 +14,7 @@ const cli = (args: string[]) =>
 test('--dry-run lists the selected scenarios by clause', () => {
   const r = cli(['--dry-run', '--level', 'must']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /@clause-4\.3 @must\s+stop makes results cease/);
+  assert.match(r.stdout, /@clause-4\.3 @clause-4\.3\.4 @must\s+stop makes results cease/);
   assert.doesNotMatch(r.stdout, /@should/);
 });
 
@@ -22,7 +22,7 @@ test('--curve adds the curve scenarios (spec 11) to the level', () => {
   const r = cli(['--dry-run', '--level', 'must', '--curve']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /@clause-11\.4 @ext-curve\s+a CURVE turret exchanges no frame with a plain HQ/);
-  assert.match(r.stdout, /@clause-4\.3 @must/);
+  assert.match(r.stdout, /@clause-4\.3 @clause-4\.3\.4 @must/);
   assert.doesNotMatch(cli(['--dry-run', '--level', 'must']).stdout, /@ext-curve/);
 });
 
@@ -70,7 +70,7 @@ test('a failing run exits 1 and the summary shows the clause text and the eviden
     assert.equal(r.status, 1, r.stdout + r.stderr);
     const md = readFileSync(join(dir, 'v.md'), 'utf8');
     assert.match(md, /\| 4\.4 \| MUST \| FAILED \|/);
-    assert.match(md, /> Spec 4\.4 \(MUST\): "On `kill` a turret sends a `killed` status/);
+    assert.match(md, /> Spec 4\.4 \(MUST\): "On `kill` a turret MUST send a `killed` status/);
     assert.match(md, /still running .* after "kill"/);
     assert.match(md, /<< \+[0-9.]+s \{"turret":"conformance","status":"killed"/);
   } finally {

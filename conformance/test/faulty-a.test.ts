@@ -1,4 +1,4 @@
-/** Faulty turrets, first half (see faulty/cases.ts). */
+/** Faulty turrets, first quarter (see faulty/cases.ts). */
 import { faultTests } from './faulty/cases.js';
 
 faultTests(0);

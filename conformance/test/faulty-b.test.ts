@@ -1,4 +1,4 @@
-/** Faulty turrets, second half (see faulty/cases.ts). */
+/** Faulty turrets, second quarter (see faulty/cases.ts). */
 import { faultTests } from './faulty/cases.js';
 
 faultTests(1);

@@ -1,8 +1,10 @@
 /** Given/When steps that set up the fake HQ and the turret and drive it. */
 import { Given, When } from '@cucumber/cucumber';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { secs } from '../evidence.js';
+import { KitError, secs } from '../evidence.js';
+import { FIXTURES, type FixtureName } from '../fixtures.js';
+import { freePorts } from '../ports.js';
+import { NOTE_MEDIA } from '../verdict.js';
 import type { ConformanceWorld } from './world.js';
 
 Given('the HQ advertises the capabilities {string}', function (this: ConformanceWorld, list: string) {
@@ -10,6 +12,10 @@ Given('the HQ advertises the capabilities {string}', function (this: Conformance
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+});
+
+Given('the HQ advertises nothing, as an OCT 0.4 HQ', function (this: ConformanceWorld) {
+  this.hqAdvertises = false;
 });
 
 Given(
@@ -33,6 +39,22 @@ Given(
   },
 );
 
+Given(
+  /^the fixtures name a "([a-z_]+)" script, or this is not tested$/,
+  function (this: ConformanceWorld, fixture: string) {
+    if (this.parameters.fixtures[fixture as FixtureName] !== undefined) return undefined;
+    this.attach(`fixtures.json names no "${fixture}" script (spec ${FIXTURES[fixture as FixtureName]})`, {
+      mediaType: NOTE_MEDIA.notTested,
+    });
+    return 'skipped';
+  },
+);
+
+Given('the turret config names the turret {string}', function (this: ConformanceWorld, name: string) {
+  if (!this.config) throw new Error('no turret configured');
+  this.config = { ...this.config, name };
+});
+
 Given('the turret config spells canons as the legacy "cannons"', function (this: ConformanceWorld) {
   if (!this.config) throw new Error('no turret configured');
   const { canons, ...rest } = this.config;
@@ -47,11 +69,21 @@ When('the turret is launched', async function (this: ConformanceWorld) {
 When(
   /^the turret is launched (\d+(?:\.\d+)?) seconds? before the HQ listens$/,
   async function (this: ConformanceWorld, delay: string) {
-    const publish = await freePort();
-    const rc = await freePort();
-    this.launch(publish, rc);
-    await sleep(Number(delay) * 1000);
-    await this.ensureHq({ publish, rc });
+    // The ports must be chosen before the HQ binds them: another process may take one meanwhile,
+    // so on EADDRINUSE the kit starts over with other ports (a kit fault is never the turret's).
+    for (let attempt = 1; ; attempt++) {
+      const [publish, rc] = await freePorts(2);
+      this.launch(publish!, rc!);
+      await sleep(Number(delay) * 1000);
+      try {
+        await this.ensureHq({ publish: publish!, rc: rc! });
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EADDRINUSE' || attempt >= 3)
+          throw new KitError(`the kit could not bind its HQ on ports ${publish} and ${rc}: ${String(e)}`);
+        await this.requireTurret().destroy();
+      }
+    }
     this.lastCommandAt = performance.now();
   },
 );
@@ -78,16 +110,39 @@ Given(
     this.launch(hq.publishPort, hq.rcPort);
     await becomeReady(this);
     const at = await this.command('start');
-    const timeout = 10_000 + this.slackMs;
-    if (!(await hq.waitUntil(() => hq.results(at).length > 0, timeout))) {
-      this.fail(
-        '4.2',
-        `a result within ${secs(timeout)} of "start"`,
-        `no result.\n${this.lastFrames(3, at)}${this.exitNote()}`,
-      );
-    }
+    await awaitResults(this, at, 10_000 + this.slackMs, '4.2');
   },
 );
+
+/**
+ * Waits for a valid result since `since`; fails fast, with the rejection reason and the clause the
+ * frame breaks (e.g. 5.3), when the turret sends an invalid one instead, or when it exits.
+ */
+export async function awaitResults(
+  world: ConformanceWorld,
+  since: number,
+  timeoutMs: number,
+  clause: string,
+): Promise<void> {
+  const hq = world.requireHq();
+  const turret = world.requireTurret();
+  const settled = (): boolean => hq.results(since).length > 0 || world.rejection(since) !== undefined;
+  const left = Math.max(0, since + timeoutMs - performance.now());
+  await Promise.race([hq.waitUntil(settled, left), turret.exited.then(() => sleep(300))]);
+  if (hq.results(since).length > 0) return;
+  const rejected = world.rejection(since);
+  if (rejected)
+    world.fail(
+      rejected.clause,
+      `a valid result within ${secs(timeoutMs)} of "start"`,
+      `the turret's result was rejected: ${rejected.why}`,
+    );
+  world.fail(
+    clause,
+    `a result within ${secs(timeoutMs)} of "start"`,
+    `no result.\n${world.lastFrames(3, since)}${world.exitNote()}`,
+  );
+}
 
 /**
  * Launch -> first status (spec 6.1) -> status_request answered twice in a row (spec 4.1) with
@@ -121,13 +176,30 @@ async function becomeReady(world: ConformanceWorld): Promise<void> {
     const last = hq.statuses(at).at(-1);
     if (answered && last?.status.status === 'ready') answeredInARow += 1;
     else answeredInARow = 0;
-    if (answeredInARow >= 2) return;
+    if (answeredInARow >= 2) {
+      world.readyAt = last!.at;
+      return;
+    }
     if (!answered) await sleep(200);
   }
   const states = hq
     .statuses(since)
     .map((s) => s.status.status)
     .join(', ');
+  if (turret.running && world.uuid) {
+    // Does it answer a status_request sent to its uuid, right after one of its statuses (so its
+    // periodic one cannot pass for the answer)? Then it does not hear broadcasts (2.2), rather than
+    // not answer (4.1).
+    const quiet = performance.now();
+    await hq.waitUntil(() => hq.statuses(quiet).length > 0, 2500);
+    const at = await world.command('status_request', world.uuid);
+    if (await hq.waitUntil(() => hq.statuses(at).length > 0, 1000 + world.slackMs))
+      world.fail(
+        clause('2.2'),
+        'the turret to hear broadcasts (frames whose topic is empty)',
+        `it did not answer two broadcast status_request in a row in 12 s, but answered one sent to its uuid at once: it is not subscribed to the empty topic "".\n${world.lastFrames(3)}`,
+      );
+  }
   world.fail(
     clause('4.1'),
     'the turret to answer two status_request in a row with a "ready" status (within 12 s of its first status)',
@@ -278,17 +350,4 @@ export async function waitForState(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A free loopback port, for the one scenario where the turret starts before the HQ binds. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

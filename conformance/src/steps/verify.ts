@@ -3,10 +3,11 @@
  * received, failing with the clause, what was expected and the evidence (spec numbers inline).
  */
 import { Given, Then } from '@cucumber/cucumber';
+import { basename } from 'node:path';
 import { validateResult, validateStatus } from '@oct/protocol';
 import { secs, showFrame } from '../evidence.js';
 import type { Received, ReceivedResult } from '../fake-hq.js';
-import { sleep, waitForState } from './setup.js';
+import { awaitResults, sleep, waitForState } from './setup.js';
 import type { ConformanceWorld } from './world.js';
 
 const SECONDS = '(\\d+(?:\\.\\d+)?) seconds?';
@@ -68,6 +69,12 @@ Then(
 
 async function statusRequestAnswered(world: ConformanceWorld, s: string, state?: string): Promise<void> {
   const hq = world.requireHq();
+  if (state === 'ready') {
+    // A ready turret repeats its status about every 2 s (spec 6.2): ask right after one (or after
+    // 2.5 s of quiet), so a periodic "ready" cannot pass for the answer.
+    const quiet = performance.now();
+    await hq.waitUntil(() => hq.statuses(quiet).length > 0, 2500);
+  }
   const at = await world.command('status_request');
   const bound = Number(s) * 1000 + world.slackMs;
   const answered = await hq.waitUntil(() => hq.statuses(at).length > 0, bound);
@@ -105,19 +112,9 @@ Then(
 );
 
 Then(re(`verify results arrive within ${SECONDS}`), async function (this: ConformanceWorld, s: string) {
-  const hq = this.requireHq();
   const since = this.sentAt('start');
   const bound = Number(s) * 1000 + this.slackMs;
-  if (!(await hq.waitUntil(() => hq.results(since).length > 0, bound - (performance.now() - since)))) {
-    const invalid = hq.invalidFrames(since)[0];
-    const why =
-      invalid && !invalid.decoded.ok ? `\nan invalid frame arrived: ${invalid.decoded.error.message}` : '';
-    this.fail(
-      this.clause,
-      `a valid result within ${secs(bound)} of "start"`,
-      `no valid result.${why}\n${this.lastFrames(3, since)}${this.exitNote()}`,
-    );
-  }
+  await awaitResults(this, since, bound, this.clause);
 });
 
 Then(re(`verify no result arrives within ${SECONDS}`), async function (this: ConformanceWorld, s: string) {
@@ -218,6 +215,8 @@ Then('verify every result is valid', function (this: ConformanceWorld) {
   const results = hq.results();
   if (results.length === 0)
     this.fail(this.clause, 'results to check', `no result arrived.\n${this.lastFrames()}`);
+  const legacy = !this.advertised1x;
+  if (legacy) this.notApplicable('legacy turret');
   for (const r of results) {
     if (r.encoding === 'single') {
       const v = validateResult(r.frame.json);
@@ -228,6 +227,8 @@ Then('verify every result is valid', function (this: ConformanceWorld) {
           `${v.error.message}\nin ${showFrame(r.frame, this.origin)}`,
         );
     }
+    // turret_name and uuid are required of protocol 1.x turrets only (spec 5.3).
+    if (legacy) continue;
     if (r.result.turret_name === null || r.result.uuid === null) {
       this.fail(
         this.clause,
@@ -694,8 +695,10 @@ Then('verify each transaction produced exactly one result', function (this: Conf
 });
 
 Then('verify every status carries protocol "1.x" and a capabilities list', function (this: ConformanceWorld) {
+  // Before it has heard the HQ advertise protocol 1.x, a turret speaks as under a legacy HQ (spec 8.2,
+  // section 12): only its statuses from its answer to the setup's last status_request on are judged.
   const statuses = this.requireHq().received.filter(
-    (r) => r.json && typeof r.json === 'object' && 'status' in r.json,
+    (r) => r.at >= this.readyAt && r.json && typeof r.json === 'object' && 'status' in r.json,
   );
   if (statuses.length === 0)
     this.fail(this.clause, 'status messages to check', `none arrived.\n${this.lastFrames()}`);
@@ -802,12 +805,151 @@ Then(
   },
 );
 
-Then('verify the turret reports {int} canons', function (this: ConformanceWorld, n: number) {
-  const last = this.requireHq().statuses().at(-1);
-  if (last?.status.canons !== n)
-    this.fail(
-      this.clause,
-      `canons = ${n} in the status (the config said cannons: ${n})`,
-      last ? showFrame(last.frame, this.origin) : 'no status',
+Then(
+  'verify the turret survived a direct order, as it must to act on its own \\(spec 3.1.1)',
+  async function (this: ConformanceWorld) {
+    await sleep(300);
+    if (!this.requireTurret().running)
+      // Dying on a frame with a topic is a fault of 3.1.1 (acting on direct orders), whosever they are.
+      this.fail(
+        '3.1.1',
+        'the turret to parse a direct order (a frame whose topic is a uuid) and keep running',
+        `it exited after a direct order addressed to another turret.${this.exitNote()}\nturret output:\n${this.requireTurret().outputTail || '(none)'}`,
+      );
+  },
+);
+
+Given(
+  'the turret is judged as a protocol 1.x turret, unless it is a legacy one',
+  function (this: ConformanceWorld) {
+    // A turret that never advertised protocol 1.x (and sent no 1.x field) is a legacy turret: the
+    // rules for protocol 1.x turrets do not apply to it.
+    if (this.advertised1x) return undefined;
+    this.notApplicable('legacy turret');
+    return 'skipped';
+  },
+);
+
+/** When each transaction began, in ms on the kit's clock (performance.now()). */
+function beginsOnKitClock(results: ReceivedResult[]): number[] {
+  const precise = results.some((r) => !Number.isInteger(r.result.epoch));
+  return results.map((r) =>
+    precise ? r.result.epoch * 1000 - performance.timeOrigin : r.at - r.result.scriptrun_time * 1000,
+  );
+}
+
+Then(
+  "verify each canon's transaction in progress at the stop produced one result",
+  async function (this: ConformanceWorld) {
+    await sleep(300); // results a multi-socket turret sent just before its status
+    const hq = this.requireHq();
+    const start = this.sentAt('start');
+    const stop = this.sentAt('stop');
+    const results = hq.results(start);
+    const b = beginsOnKitClock(results);
+    const margin = 150;
+    const spanning = results.filter(
+      (r, i) => b[i]! < stop - margin && b[i]! + r.result.scriptrun_time * 1000 > stop + margin,
     );
-});
+    const canons = this.config?.canons ?? 1;
+    if (spanning.length !== canons) {
+      const shown = results
+        .map(
+          (r, i) =>
+            `+${secs(b[i]! - this.origin)} to +${secs(b[i]! + r.result.scriptrun_time * 1000 - this.origin)}`,
+        )
+        .join(', ');
+      this.fail(
+        this.clause,
+        `one result for each of the ${canons} transactions of the 1 s "slow" fixture in progress at the stop (+${secs(stop - this.origin)}): canons finish their current transaction and its result is sent`,
+        `${spanning.length} result(s) of a transaction spanning the stop; the transactions reported ran ${shown || '(none)'}`,
+      );
+    }
+  },
+);
+
+Then(
+  "verify every epoch is the wall-clock time in seconds, within 5 minutes of the kit's clock",
+  function (this: ConformanceWorld) {
+    const results = this.requireHq().results();
+    if (results.length === 0)
+      this.fail(this.clause, 'results to check', `no result arrived.\n${this.lastFrames()}`);
+    for (const r of results) {
+      // The kit launched the turret on this machine: they share a clock.
+      const now = (performance.timeOrigin + r.at) / 1000;
+      if (!(Math.abs(r.result.epoch - now) <= 300))
+        this.fail(
+          this.clause,
+          `epoch in seconds since the Unix epoch, near the kit's clock (${now.toFixed(3)} when the result arrived)`,
+          `epoch ${r.result.epoch}${r.result.epoch > now * 100 ? ' (milliseconds?)' : ''} in ${showFrame(r.frame, this.origin)}`,
+        );
+    }
+  },
+);
+
+Then(
+  re(`verify the first transactions of the (\\d+) canons start within ${SECONDS} of each other`),
+  function (this: ConformanceWorld, n: string, s: string) {
+    const canons = Number(n);
+    const results = this.requireHq().results(this.sentAt('start'));
+    const starts = begins(results)
+      .sort((x, y) => x - y)
+      .slice(0, canons);
+    if (starts.length < canons)
+      this.fail(this.clause, `${canons} transactions`, `${starts.length}.\n${this.lastFrames()}`);
+    const bound = Number(s) * 1000 + this.slackMs;
+    const span = starts.at(-1)! - starts[0]!;
+    if (span > bound)
+      this.fail(
+        this.clause,
+        `with rampup 0, the first transactions of the ${canons} canons to start at once (within ${secs(bound)})`,
+        `they began at ${starts.map((t) => `+${secs(t - starts[0]!)}`).join(', ')}, relative to the first`,
+      );
+  },
+);
+
+Then(
+  "verify the turret's status reports the name, canons, rampup and script of its config",
+  function (this: ConformanceWorld) {
+    const config = this.config!;
+    const last = this.requireHq().statuses(this.requireTurret().launchedAt).at(-1);
+    if (!last) this.fail(this.clause, 'a status', `none.\n${this.lastFrames()}`);
+    const want = {
+      turret: config.name,
+      canons: config.canons ?? config.cannons,
+      rampup: config.rampup,
+    };
+    const got = {
+      turret: last.status.turret,
+      canons: last.status.canons,
+      rampup: Number(last.status.rampup),
+    };
+    const script = last.status.script;
+    const scriptOk = script === config.script || basename(script) === basename(config.script);
+    if (JSON.stringify(want) !== JSON.stringify(got) || !scriptOk)
+      this.fail(
+        this.clause,
+        `the status to report the config's values: turret ${JSON.stringify(config.name)}, canons ${String(want.canons)} (written ${config.cannons !== undefined ? '"cannons"' : '"canons"'} in the config), rampup ${config.rampup}, script ${config.script}`,
+        showFrame(last.frame, this.origin),
+      );
+  },
+);
+
+Then(
+  "verify the tear-down of each canon's transaction left its mark after the stop",
+  async function (this: ConformanceWorld) {
+    const turret = this.requireTurret();
+    const canons = this.config?.canons ?? 1;
+    const before = this.marksAtStop ?? 0;
+    const enough = (): boolean => turret.marks().length - before >= canons;
+    // The marks are files: look again a few times rather than once (bounded, 1 s).
+    for (let i = 0; i < 10 && !enough(); i++) await sleep(100);
+    const after = turret.marks().length;
+    if (!enough())
+      this.fail(
+        this.clause,
+        `the tear-downs to run at the stop: a mark from the "tear_down_mark" fixture's tear-down for each of the ${canons} canons, made after the stop (spec 10.6)`,
+        `${after - before} mark(s) made after the stop (${before} before it), by the time the turret said "ready"`,
+      );
+  },
+);

@@ -14,6 +14,7 @@ import {
 import { FakeHq, type HqCurve } from '../fake-hq.js';
 import { TurretProcess, type KitTurretConfig } from '../turret-process.js';
 import { VerifyFailure, secs, showFrame } from '../evidence.js';
+import { NOTE_MEDIA } from '../verdict.js';
 import type { Fixtures, FixtureName } from '../fixtures.js';
 
 /** What runConformance hands every scenario (JSON-serialisable). */
@@ -43,6 +44,11 @@ export class ConformanceWorld extends World<KitParameters> {
   uuid: string | undefined;
   /** Capabilities the HQ advertises in status_request (spec 8.2). */
   hqCapabilities: string[] = [];
+  /**
+   * The kit is a protocol 1.x HQ: it advertises protocol 1.0 in every status_request, so a 1.x
+   * turret speaks 1.x (spec 8.2, 8.15); false plays an HQ that advertises nothing (msg null).
+   */
+  hqAdvertises = true;
   /** session: the run_id of the HQ's run, in its advertisement and its starts (spec 8.8). */
   hqRunId: string = randomUUID();
   /** Keys the scenario adds to the turret config (e.g. hq_timeout). */
@@ -60,6 +66,13 @@ export class ConformanceWorld extends World<KitParameters> {
   readonly lastSent = new Map<string, number>();
   /** When any command was last sent. */
   lastCommandAt = 0;
+  /**
+   * Arrival of the turret's answer to the last status_request of its setup (a ready turret): every
+   * status from it on was sent after the turret had heard the HQ's advertisement (PUSH keeps order).
+   */
+  readyAt = 0;
+  /** tear_down_mark: the marks already made when the stop was sent (spec 10.6). */
+  marksAtStop: number | undefined;
   /** The clauses this scenario checks (from its @clause- tags), e.g. "4.3, 6.1". */
   clause = '?';
 
@@ -89,8 +102,14 @@ export class ConformanceWorld extends World<KitParameters> {
   /** Binds the fake HQ if it is not yet listening. */
   async ensureHq(ports?: { publish: number; rc: number }): Promise<FakeHq> {
     if (!this.hq) {
-      this.hq = new FakeHq(this.hqCurve(this.hqSecurity));
-      await this.hq.listen(ports);
+      const hq = new FakeHq(this.hqCurve(this.hqSecurity));
+      try {
+        await hq.listen(ports);
+      } catch (e) {
+        await hq.close();
+        throw e;
+      }
+      this.hq = hq;
     }
     return this.hq;
   }
@@ -135,9 +154,12 @@ export class ConformanceWorld extends World<KitParameters> {
     return this.turret;
   }
 
-  /** The msg of a status_request: the HQ's advertisement, or null when it advertises nothing. */
+  /**
+   * The msg of a status_request: the HQ's advertisement of protocol 1.0 and its capabilities (none
+   * unless the scenario says), or null for an HQ that advertises nothing, as OCT 0.4's.
+   */
   statusRequestMsg(): unknown {
-    if (this.hqCapabilities.length === 0) return null;
+    if (!this.hqAdvertises) return null;
     const runId = this.session ? { run_id: this.hqRunId } : {};
     return { protocol: '1.0', capabilities: this.hqCapabilities, ...runId };
   }
@@ -168,6 +190,7 @@ export class ConformanceWorld extends World<KitParameters> {
     const hq = this.requireHq();
     const at = performance.now();
     const runId = command === 'start' && this.session ? { run_id: this.hqRunId } : {};
+    if (command === 'stop') this.marksAtStop = this.turret?.marks().length;
     await hq.send(command, this.defaultMsg(command), topic, { ...runId, ...extra });
     this.lastSent.set(command, at);
     this.lastCommandAt = at;
@@ -206,6 +229,50 @@ export class ConformanceWorld extends World<KitParameters> {
     if (frames.length === 0)
       return `${since > 0 ? 'nothing was received in that time' : 'nothing was ever received'}${connections}`;
     return `last received:\n  ${frames.map((r) => showFrame(r, this.origin)).join('\n  ')}${connections}`;
+  }
+
+  /**
+   * True when the turret speaks protocol 1.x: a status carried `protocol`, or a result carried
+   * `uuid` (a 1.x field). A turret that never did is judged by the legacy profile.
+   */
+  get advertised1x(): boolean {
+    const hq = this.requireHq();
+    const status = hq.received.some((r) => {
+      const j = r.json as Record<string, unknown> | undefined;
+      return j !== null && typeof j === 'object' && 'status' in j && typeof j.protocol === 'string';
+    });
+    return status || hq.results().some((r) => r.result.uuid !== null);
+  }
+
+  /** Tells the verdict that (part of) this scenario does not apply to the turret, and why. */
+  notApplicable(why: string): void {
+    this.attach(why, { mediaType: NOTE_MEDIA.notApplicable });
+  }
+
+  /**
+   * Why the first frame since `since` that is neither a valid status nor a valid result was
+   * rejected, and the clause it breaks; undefined when there is none.
+   */
+  rejection(since = 0): { clause: string; why: string } | undefined {
+    for (const r of this.requireHq().invalidFrames(since)) {
+      if (r.decoded.ok) continue;
+      const j = r.json as Record<string, unknown> | undefined;
+      if (j && typeof j === 'object' && !Array.isArray(j) && typeof j.status === 'string') continue;
+      const clause =
+        r.raw[0] === 0x01
+          ? '3.3'
+          : j === undefined || j === null || typeof j !== 'object' || Array.isArray(j)
+            ? '3.2'
+            : Array.isArray(j.results)
+              ? '8.4'
+              : '5.3';
+      return {
+        clause,
+        why: `${r.decoded.error.message}
+in ${showFrame(r, this.origin)}`,
+      };
+    }
+    return undefined;
   }
 
   /** A note about the process having exited, when it has. */

@@ -14,10 +14,17 @@ import { KeyFileError, parseCertificate, readCertificate } from '@oct/protocol/c
 const configPath = process.argv[2];
 const fault = (process.argv.find((a) => a.startsWith('--fault=')) ?? '--fault=none').slice(8);
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
-const canons = fault === 'one-canon' ? 1 : Number(config.canons ?? config.cannons ?? 1);
+const canons =
+  fault === 'one-canon'
+    ? 1
+    : fault === 'only-cannons'
+      ? Number(config.cannons ?? 1)
+      : Number(config.canons ?? config.cannons ?? 1);
 const rampup = fault === 'no-rampup' ? 0 : Number(config.rampup ?? 0);
+// legacy: speaks as oct-turrets 0.2.8 does (no protocol, no capabilities, results without names).
+const legacy = fault === 'legacy';
 const uuid = randomUUID();
-const capabilities = ['batch', 'protobuf', 'accounting', 'session'];
+const capabilities = legacy ? [] : ['batch', 'protobuf', 'accounting', 'session'];
 const hqTimeoutMs = Number(config.hq_timeout ?? 30) * 1000;
 // A transaction still running after transaction_timeout is reported as timed out (spec 7.6).
 const txTimeoutS = Number(config.transaction_timeout ?? 60);
@@ -28,6 +35,9 @@ let state = 'ready';
 let context = {};
 let resultsSent = null;
 let wrapped = 0;
+let modern = false; // speaks protocol 1.x once an HQ advertised it (spec 8.15, section 12)
+let stops = 0;
+let emitted = 0;
 
 if (fault === 'need-hq')
   await new Promise((ok) => {
@@ -102,6 +112,20 @@ const both = (cap) => capabilities.includes(cap) && (hqCaps.includes(cap) || fau
 function status(word = state) {
   if (fault === 'no-status') return;
   if (fault === 'bad-word' && word === 'running') word = 'busy';
+  if (!modern) {
+    // spec 12.1: until an HQ advertised protocol 1.x, exactly the keys OCT 0.4's HQ stores.
+    const old = {
+      turret: config.name,
+      status: fault === 'uppercase' ? word.toUpperCase() : word,
+      uuid,
+      rampup,
+      script: config.script,
+      cannons: canons,
+    };
+    if (fault === 'bad-status') delete old.rampup;
+    send(JSON.stringify(old));
+    return;
+  }
   const m = {
     turret: config.name,
     status: fault === 'uppercase' ? word.toUpperCase() : word,
@@ -111,7 +135,7 @@ function status(word = state) {
     canons,
   };
   if (fault === 'bad-status') delete m.rampup;
-  if (fault !== 'no-protocol') Object.assign(m, { protocol: '1.0', capabilities });
+  if (fault !== 'no-protocol' && !legacy) Object.assign(m, { protocol: '1.0', capabilities });
   if (resultsSent !== null && both('accounting'))
     m.results_sent = fault === 'seq-gap' ? resultsSent + 1 : resultsSent;
   if (both('session') && runId !== null && fault !== 'no-run-id') m.run_id = runId;
@@ -120,9 +144,15 @@ function status(word = state) {
 }
 
 let Transaction;
+let loadError = null;
 try {
   ({ Transaction } = await import(pathToFileURL(resolve(dirname(configPath), config.script)).href));
 } catch (e) {
+  loadError = e;
+}
+// abort-at-start-exit-zero: like a turret that loads its script at start, it aborts then.
+if (loadError !== null && fault !== 'abort-at-start-exit-zero') {
+  const e = loadError;
   status('aborted');
   send(
     JSON.stringify({
@@ -132,9 +162,7 @@ try {
       rampup,
       script: config.script,
       canons,
-      protocol: '1.0',
-      capabilities,
-      reason: String(e),
+      ...(legacy || !modern ? {} : { protocol: '1.0', capabilities, reason: String(e) }),
     }),
   );
   await chain;
@@ -164,8 +192,17 @@ function emit(run, result) {
   run.sent += 1;
   if (both('batch')) run.buffer.push(result);
   else {
-    send(JSON.stringify({ turret_name: config.name, uuid, ...result }));
-    if (fault === 'duplicate-results') send(JSON.stringify({ turret_name: config.name, uuid, ...result }));
+    const text = JSON.stringify(
+      legacy
+        ? result
+        : modern
+          ? { turret_name: config.name, uuid, ...result }
+          : { ...result, turret_name: config.name },
+    );
+    send(text);
+    emitted += 1;
+    if (fault === 'duplicate-results' || (fault === 'duplicate-one-in-twenty' && emitted % 20 === 0))
+      send(text);
   }
 }
 function flush(run) {
@@ -181,14 +218,20 @@ function flush(run) {
   else send(JSON.stringify(batch));
 }
 async function canon(run, i) {
-  await new Promise((r) => setTimeout(r, (i * rampup * 1000) / canons));
+  const stagger = fault === 'rampup-zero-stagger' && rampup === 0 ? 1000 * i : (i * rampup * 1000) / canons;
+  await new Promise((r) => setTimeout(r, stagger));
   while (!run.stopped) {
     const txn = new Transaction(config, fault === 'no-context' ? {} : context);
     await txn.setup?.();
     while (!run.stopped) {
       txn.customTimers = {};
       const t = performance.now();
-      const epoch = fault === 'whole-epoch' ? Math.floor(Date.now() / 1000) : Date.now() / 1000;
+      const epoch =
+        fault === 'whole-epoch'
+          ? Math.floor(Date.now() / 1000)
+          : fault === 'ms-epoch'
+            ? Date.now()
+            : Date.now() / 1000;
       let error = '';
       try {
         const outcome = txn.run();
@@ -211,13 +254,15 @@ async function canon(run, i) {
         custom_timers: fault === 'drop-timers' ? {} : { ...txn.customTimers },
       };
       if (fault === 'malformed-results') result.scriptrun_time = 'fast';
+      if (fault === 'error-null') result.error = null;
+      if (fault === 'drop-in-flight' && run.stopped) continue;
       if (fault === 'no-turret-name') {
         send(JSON.stringify(result));
         continue;
       }
       emit(run, result);
     }
-    await txn.tearDown?.();
+    if (fault !== 'no-teardown') await txn.tearDown?.();
   }
 }
 function start(id = null) {
@@ -249,6 +294,7 @@ for await (const [frame] of sub) {
     continue;
   }
   const { topic, command, known } = decoded.value;
+  if (fault === 'die-on-direct' && topic !== '') process.exit(3); // parses the whole frame as JSON
   const mine =
     fault === 'obey-other' ? true : fault === 'ignore-direct' ? topic === '' : isAddressedTo(topic, uuid);
   if (!mine) continue;
@@ -260,17 +306,39 @@ for await (const [frame] of sub) {
   switch (command.command) {
     case 'status_request': {
       const msg = command.msg;
-      if (msg && typeof msg === 'object' && Array.isArray(msg.capabilities)) hqCaps = msg.capabilities;
-      else hqCaps = hqCaps.filter((c) => c !== 'session'); // a legacy HQ: no heartbeat to rely on
+      if (msg === null || msg === undefined) {
+        // A legacy HQ (spec 8.15): every extension out of effect, and its dialect (section 12).
+        hqCaps = [];
+        modern = false;
+      } else if (
+        !legacy &&
+        typeof msg === 'object' &&
+        typeof msg.protocol === 'string' &&
+        msg.protocol.startsWith('1.')
+      ) {
+        // spec 12.5: speaking 1.x from now on, mid-firing: seq and results_sent count from here.
+        if (!modern && firing) {
+          firing.seq = 0;
+          firing.sent = 0;
+        }
+        modern = true;
+        hqCaps = Array.isArray(msg.capabilities) ? msg.capabilities : [];
+      }
       // session: another HQ's run on these ports; this start is not its (spec 8.10).
       const hqRun = msg && typeof msg === 'object' ? msg.run_id : undefined;
       if (both('session') && state === 'running' && typeof hqRun === 'string' && hqRun !== runId)
         if (fault !== 'ignore-new-run') await stop();
       if (fault === 'no-status-running' && state === 'running') continue;
+      if (fault === 'mute-after-stop' && state === 'ready' && stops > 0) continue;
       break;
     }
     case 'start':
       if (state === 'running' && fault !== 'restart-on-start') continue;
+      if (loadError !== null) {
+        status('aborted');
+        await chain;
+        process.exit(0);
+      }
       if (fault === 'restart-on-start' && firing) {
         firing.stopped = true;
         firing = null;
@@ -281,6 +349,13 @@ for await (const [frame] of sub) {
       break;
     case 'stop':
       if (fault === 'ignore-stop') continue;
+      if (fault === 'die-on-idle-stop' && state === 'ready') process.exit(3);
+      if (fault === 'abort-on-early-stop' && firing && performance.now() - firing.t0 < 3000) {
+        status('aborted');
+        await chain;
+        process.exit(1);
+      }
+      stops += 1;
       await stop();
       break;
     case 'kill':
