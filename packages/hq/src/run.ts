@@ -658,12 +658,18 @@ export class HqRun extends EventEmitter<RunEvents> {
       this.saveTurret(t);
       this.emit('turret', { kind: 'lost', turret: this.view(t), previous: null });
     }
-    if (this.phase === 'running' && this.registry.size > 0 && this.registry.alive().length === 0) {
-      const dead = this.registry.list();
-      this.stopAndDrain(
-        'all_turrets_dead',
-        `every turret is gone: ${dead.map((t) => `${t.name} ${t.status}`).join(', ')}`,
-      );
+    if (this.registry.size > 0 && this.registry.alive().length === 0) {
+      const message = `every turret is gone: ${this.registry
+        .list()
+        .map((t) => `${t.name} ${t.status}`)
+        .join(', ')}`;
+      if (this.phase === 'running') this.stopAndDrain('all_turrets_dead', message);
+      else if (this.phase === 'draining' && this.outcome === 'completed') {
+        // Lost after run_time but before it said what it sent: its last results may never come, so
+        // the run did not complete (a run whose only turret died near the end is no success).
+        this.outcome = 'all_turrets_dead';
+        this.message = message;
+      }
     }
   }
 

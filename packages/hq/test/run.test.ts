@@ -153,6 +153,31 @@ void describe('a run', () => {
     assert.equal(summary.exitCode, 4);
   });
 
+  void it('ends with all_turrets_dead (exit 4), not completed, when the only turret dies near the end', async () => {
+    const p = project({ run_time: 3, min_turrets: 1 });
+    const run = await startRun({
+      projectDir: p.dir,
+      ephemeralPorts: true,
+      lostAfterMs: 2000,
+      resultsDir: `${p.dir}/results/r4b`,
+    });
+    const only = spawnTurret('modern', p.dir, { name: 'only', canons: 1 }, run);
+    children.push(only);
+    await waitFor(() => run.phase === 'running', 30_000, 'the run to start');
+    const started = performance.now();
+    // Near the end of run_time (or in the drain already, on a slow machine: the same verdict).
+    await waitFor(
+      () => performance.now() - started >= 2_000 || run.phase !== 'running',
+      30_000,
+      'the last second',
+    );
+    only.kill('SIGKILL');
+    const summary = await run.done;
+    assert.equal(summary.outcome, 'all_turrets_dead', summary.message);
+    assert.equal(summary.exitCode, 4);
+    assert.match(summary.message, /every turret is gone: only lost/);
+  });
+
   void it('ends with no_turrets (exit 3) when no turret joins in time', async () => {
     const p = project({ run_time: 2 });
     const run = await startRun({
