@@ -124,6 +124,14 @@ void describe('oct run: honest results', () => {
       { ...s.setup_failure_messages[0]!, message: 'setup: Error: no session for you', count: setups.n },
     ]);
     assert.equal(s.transactions, hung, 'only the transactions that ran');
+    // The live line counts as the summary does (its last one is after the abandoned canons' 5 s).
+    const live = [...res.stdout.matchAll(/\| transactions (\d+) \| errors (\d+) \|/g)].at(-1);
+    assert.ok(live, out);
+    assert.deepEqual(
+      [Number(live[1]), Number(live[2])],
+      [hung, hung],
+      'the progress line leaves failed setups out',
+    );
     assert.equal(s.all.count, hung);
     assert.equal(s.errors, hung);
     assert.ok((s.all.min ?? 0) >= 0.45, `min ${s.all.min}: no failed setup (~0 s) in the latencies`);

@@ -873,7 +873,8 @@ export class HqRun extends EventEmitter<RunEvents> {
     const now = performance.now();
     const c = this.ingest.counts;
     // Results stored or about to be: once the file refused rows, what still arrives is not shown.
-    const n = this.ingest.received - c.notStored;
+    // Failed setups are no transactions (as in the summary).
+    const n = this.ingest.received - c.notStored - c.setupFailures;
     this.rateSamples.push({ t: now, n });
     while (this.rateSamples.length > 2 && now - this.rateSamples[0]!.t > 1500) this.rateSamples.shift();
     const first = this.rateSamples[0]!;
@@ -885,7 +886,7 @@ export class HqRun extends EventEmitter<RunEvents> {
       runTime: this.project.config.run_time,
       turrets: this.turrets(),
       transactions: n,
-      errors: c.errors,
+      errors: c.errors - c.setupFailures,
       rate,
       rejects: c.rejects,
     });
