@@ -1,4 +1,4 @@
-// The dependency direction of DESIGN §1, enforced: protocol <- turret, hq, packer, reporter <- cli;
+// The dependency direction of the README (Layout), enforced: protocol <- turret, hq, packer, reporter <- cli;
 // conformance sees protocol only (it certifies implementations from the outside).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

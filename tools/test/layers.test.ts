@@ -7,7 +7,7 @@ import { layerViolations, packageDirs } from '../layers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-test('the workspace follows the dependency direction of DESIGN §1', () => {
+test('the workspace follows the dependency direction of the README', () => {
   assert.deepEqual(layerViolations(root), []);
 });
 

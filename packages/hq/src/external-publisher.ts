@@ -1,5 +1,5 @@
 /**
- * The external publisher (config `external_publisher`, DESIGN §2): a PUB socket on which the HQ
+ * The external publisher (config `external_publisher`, user guide: the external publisher): a PUB socket on which the HQ
  * re-publishes every result it stores, as the original OCT did, for live dashboards and other
  * consumers.
  *

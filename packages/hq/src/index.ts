@@ -1,6 +1,6 @@
 /**
  * @oct/hq: the headquarters. Binds PUB and PULL (spec 2.1), learns turrets from their statuses,
- * orchestrates a run and stores every result in a SQLite file (DESIGN §5).
+ * orchestrates a run and stores every result in a SQLite file or PostgreSQL (README: Results store).
  *
  * This is the package's curated public surface: adding an export here is a decision.
  */

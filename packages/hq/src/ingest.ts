@@ -1,5 +1,5 @@
 /**
- * The ingest path (spec 5.5, 5.6, DESIGN §5): every PULL frame is decoded with decodeTurretFrame;
+ * The ingest path (spec 5.5, 5.6, 7.3): every PULL frame is decoded with decodeTurretFrame;
  * statuses go to a callback, results and batches are packed as they arrive (ResultPacker) and
  * flushed to SQLite in transactions of insert_limit rows, invalid frames go to the reject table.
  * Nothing a turret sends can throw out of `handle`: should decoding a frame ever throw (none is known

@@ -1,5 +1,5 @@
 /**
- * The turret registry: the HQ learns turrets from their status messages only (DESIGN §2: PUB/SUB
+ * The turret registry: the HQ learns turrets from their status messages only (spec 6.1, 6.2: PUB/SUB
  * drops what is published before a subscriber joins), keeps each one's last known state and when it
  * was last heard from, and marks a turret `lost` when it stops answering status_request (spec 8.7).
  *

@@ -1,5 +1,5 @@
 /**
- * One run, from bind to drained (spec 2.1, 3.1.3, 8.7, DESIGN §2, §3): bind PUB and PULL, learn
+ * One run, from bind to drained (spec 2.1, 3.1.3, 8.2-8.14): bind PUB and PULL, learn
  * turrets from their statuses, wait for min_turrets, send set_transaction_context then start, fire
  * for run_time seconds (starting late turrets as they become ready), stop, drain until the turrets go
  * quiet and accounting turrets' counts add up, then close everything and resolve `done`.
@@ -445,9 +445,10 @@ export class HqRun extends EventEmitter<RunEvents> {
     if (this.phase === 'waiting' && this.readyCount() >= this.project.config.min_turrets) {
       this.startFiring();
     } else if (this.phase === 'running' && turret.status === 'ready' && turret.hearsUs) {
-      // A turret ready after the start still gets one (DESIGN §2); at most one per second each. By
-      // broadcast, always: a legacy turret this HQ has not heard from yet may be listening, and dies
-      // of a direct order, while turrets already running ignore a repeated start (spec 3.1.4, 4.2.1).
+      // A turret ready after the start still gets one (it says ready when it becomes so, spec 6.1);
+      // at most one per second each. By broadcast, always: a legacy turret this HQ has not heard from
+      // yet may be listening, and dies of a direct order, while turrets already running ignore a
+      // repeated start (spec 3.1.4, 4.2.1).
       const last = this.lateStarts.get(turret.uuid) ?? -Infinity;
       if (now - last >= 1000) {
         this.lateStarts.set(turret.uuid, now);

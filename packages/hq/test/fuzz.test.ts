@@ -138,7 +138,7 @@ void it('stores every valid result between invalid frames and counts each invali
     "SELECT COUNT(*) AS n FROM reject WHERE reason = '' OR frame_size < length(frame)",
   );
   assert.equal(unreasoned!.n, 0, 'every reject has a reason and its size');
-  // The result whose error mentions "status" is a result, not a status (DESIGN §2).
+  // The result whose error mentions "status" is a result, not a status (spec 5.5: no receiver searches the raw text).
   const [statusy] = query<{ n: number }>(
     summary.dbPath,
     "SELECT COUNT(*) AS n FROM result WHERE error = 'status: boom'",

@@ -1,5 +1,5 @@
 /**
- * The results store: one SQLite file per run (DESIGN §5), schema fixed by store/schema.sql, a
+ * The results store: one SQLite file per run (user guide: What a result holds), schema fixed by store/schema.sql, a
  * contract with the reporter. Inserts are batched in transactions over prepared statements (WAL,
  * synchronous=NORMAL): the HQ ingests on its own thread, so each flush is one short synchronous burst.
  */
@@ -230,7 +230,7 @@ export class ResultsStore {
   }
 
   /**
-   * Keeps a received-but-invalid frame (its first 64 KiB) with the reason (DESIGN §5), the reason cut
+   * Keeps a received-but-invalid frame (its first 64 KiB) with the reason (spec 5.5: counted and kept, never dropped), the reason cut
    * to REJECT_REASON_CHARS.
    */
   reject(code: string, reason: string, frame: Uint8Array, receivedAt = Date.now() / 1000): void {
