@@ -16,6 +16,24 @@ Feature: 4. Commands
     When the HQ waits for a "ready" status within 10 seconds
     Then verify a status_request is answered within 1 second with status "ready"
 
+  @clause-4.1.1 @must
+  Scenario: a status_request whose advertisement is invalid changes neither the state nor the extensions
+    Spec 4.1.1 (MUST): "A turret MUST treat a `status_request` whose `msg` is present and neither `null` nor a valid HQ advertisement (`command-status-request.schema.json`, e.g. `{"protocol": "2.0"}`) as a malformed command (4.7), which changes neither its state nor the extensions in effect."
+    Given the HQ advertises the capabilities "batch, accounting"
+    And a running turret with 2 canons and the "succeed_with_timer" fixture
+    When the turret fires for 1 second
+    And the HQ broadcasts status_request with these invalid advertisements:
+      | msg                                            |
+      | {"protocol": "2.0", "capabilities": []}        |
+      | {"protocol": "1.0", "capabilities": "batch"}   |
+      | {"capabilities": ["batch", "accounting"]}      |
+      | "1.0"                                          |
+    And the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    Then verify the process is still running
+    And verify the invalid advertisements changed neither the state nor the extensions in effect
+
   @clause-4.2 @must
   Scenario: start makes a ready turret run and send results
     Spec 4.2 (MUST): "On `start` a ready turret MUST enter `running` and its canons MUST begin firing; results follow."
@@ -84,6 +102,15 @@ Feature: 4. Commands
     When the HQ broadcasts "start"
     Then verify results arrive within 5 seconds
 
+  @clause-4.3.5 @must
+  Scenario: a turret says running until its canons have finished after a stop
+    Spec 4.3.5 (MUST): "Until its canons have finished after a `stop`, a turret MUST report `running`."
+    Given a running turret with 2 canons and the "slow" fixture
+    When the turret fires for 0.5 seconds
+    And the HQ broadcasts "stop"
+    And the HQ asks with status_request every 0.25 seconds until a "ready" status, within 10 seconds
+    Then verify every status after the stop until the last result says "running"
+
   @clause-4.4 @clause-4.4.2 @must
   Scenario: kill while ready
     Spec 4.4 (MUST): "On `kill` a turret MUST send a `killed` status."
@@ -111,6 +138,17 @@ Feature: 4. Commands
     And the HQ broadcasts "start"
     Then verify results arrive within 5 seconds
     And verify every result carries the custom timer "ctx_m4x5" equal to 1
+
+  @clause-4.5.3 @must
+  Scenario: set_transaction_context without msg sets the context to {}
+    Spec 4.5.3 (MUST): "A turret MUST take a `set_transaction_context` without `msg` as setting the context to `{}`."
+    Given a ready turret with 2 canons and the "echo_context" fixture
+    When the HQ broadcasts the transaction context {"marker": "m453"}
+    And the HQ broadcasts "set_transaction_context" without msg
+    And the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+    When the turret fires for 0.5 seconds
+    Then verify no result carries the custom timer "ctx_m453", and every one succeeded
 
   @clause-4.6 @must
   Scenario: an unknown command is ignored

@@ -119,3 +119,16 @@ Feature: 8. Versioning and extensions
     And the turret advertised "session"
     When the HQ falls silent
     Then verify the turret keeps firing for 4 seconds
+
+  @clause-8.15 @must
+  Scenario: a status_request without an advertisement takes every extension out of effect
+    Spec 8.15 (MUST): "A turret MUST use the extensions negotiated with the last valid `status_request` it received: one without a 1.x advertisement (`msg` absent or `null`) takes every extension out of effect, and the turret then speaks as section 12 says until an HQ advertises protocol 1.x again."
+    Given the HQ advertises the capabilities "batch, protobuf, accounting"
+    And a ready turret with 2 canons and the "succeed_with_timer" fixture
+    When the HQ stops advertising: two status_request with msg null are answered
+    And the HQ broadcasts "start"
+    Then verify results arrive within 5 seconds
+    When the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    Then verify the turret spoke as section 12 says since then: single JSON results, every frame with exactly the keys OCT 0.4's HQ stores

@@ -41,19 +41,6 @@ export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '10.6': 'defines a fixture the turret author writes; used by the scenario of 4.3.2',
   '11.1': 'about the HQ: its CURVE server sockets and its ZAP handler (the kit plays that part with --curve)',
   '11.2': 'about the HQ: refusing peers that do not speak CURVE, and saying so',
-  // Observable on a turret, not yet checked by the kit: each needs a step it does not have (issue 18).
-  '4.1.1':
-    'not yet checked by the kit: needs a status_request advertising protocol "2.0" after a valid advertisement, then a check that the extensions stay as negotiated',
-  '4.3.2':
-    'not yet checked by the kit: needs a fixture whose tear-down leaves a mark the kit can see (its scenario is being added)',
-  '4.3.3':
-    'not yet checked by the kit: needs a stop while the slow fixture runs and one result per canon (its scenario is being added)',
-  '4.3.5':
-    'not yet checked by the kit: needs a status_request right after a stop with the slow fixture, answered "running" until the last result',
-  '4.5.3':
-    'not yet checked by the kit: needs a set_transaction_context without msg after one with a marker, then echo_context results with the timer ctx_undefined or none',
-  '8.15':
-    'not yet checked by the kit: needs a status_request with msg null after an advertisement, then a check that the turret speaks the plain protocol',
 };
 
 /** One numbered clause of the spec. */

@@ -228,7 +228,8 @@ class Turret:
             self.ctx.destroy(linger=1000)
             os._exit(1)
         elif name == "set_transaction_context":
-            self.context = command.get("msg")
+            msg = command.get("msg")
+            self.context = {} if msg is None else msg  # spec 4.5.3: without msg, {}
         else:
             return  # spec 4.6
         self.status()  # spec 4.1, 4.8

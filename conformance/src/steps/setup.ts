@@ -252,6 +252,68 @@ When(
   },
 );
 
+When(/^the HQ broadcasts "([a-z_]+)" without msg$/, async function (this: ConformanceWorld, command: string) {
+  const hq = this.requireHq();
+  const at = performance.now();
+  await hq.send(command, undefined); // JSON.stringify leaves the msg key out
+  this.lastSent.set(command, at);
+  this.lastCommandAt = at;
+});
+
+When(
+  'the HQ broadcasts status_request with these invalid advertisements:',
+  async function (this: ConformanceWorld, table: { hashes(): Record<string, string>[] }) {
+    // Each msg is neither null nor valid against command-status-request.schema.json (spec 4.1.1).
+    const hq = this.requireHq();
+    for (const row of table.hashes()) {
+      const at = performance.now();
+      this.invalidAdvertAt ??= at;
+      await hq.send('status_request', JSON.parse(row.msg ?? 'null'));
+      this.lastCommandAt = at;
+    }
+  },
+);
+
+When(
+  /^the HQ asks with status_request every (\d+(?:\.\d+)?) seconds? until an? "([a-z]+)" status, within (\d+(?:\.\d+)?) seconds?$/,
+  async function (this: ConformanceWorld, every: string, state: string, within: string) {
+    const hq = this.requireHq();
+    const since = this.lastCommandAt;
+    const deadline = performance.now() + Number(within) * 1000 + this.slackMs;
+    const seen = (): boolean => hq.statuses(since).some((s) => s.status.status === state);
+    // Bounded: at most within / every requests.
+    while (!seen() && performance.now() < deadline) {
+      const at = performance.now();
+      await hq.send('status_request', this.statusRequestMsg());
+      this.lastSent.set('status_request', at);
+      await hq.waitUntil(seen, Number(every) * 1000);
+    }
+    await waitForState(this, state, 0, since, clauseForState(state));
+  },
+);
+
+When(
+  'the HQ stops advertising: two status_request with msg null are answered',
+  async function (this: ConformanceWorld) {
+    // From now on the kit plays an HQ that advertises nothing (spec 8.15). Two answers in a row: the
+    // second was sent after the turret had taken in the first request (a status already on its way
+    // when the first was sent cannot pass for both answers).
+    this.hqAdvertises = false;
+    const hq = this.requireHq();
+    for (let i = 0; i < 2; i++) {
+      const at = await this.command('status_request');
+      const bound = 1000 + this.slackMs;
+      if (!(await hq.waitUntil(() => hq.statuses(at).length > 0, bound)))
+        this.fail(
+          '4.1',
+          `a status within ${secs(bound)} of a status_request with msg null`,
+          `no status.\n${this.lastFrames(3, at)}${this.exitNote()}`,
+        );
+      this.plainSince = hq.statuses(at)[0]!.at;
+    }
+  },
+);
+
 When('the HQ broadcasts a command named {string}', async function (this: ConformanceWorld, name: string) {
   await this.command(name);
 });

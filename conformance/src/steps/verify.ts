@@ -8,6 +8,7 @@ import { validateResult, validateStatus } from '@oct/protocol';
 import { secs, showFrame } from '../evidence.js';
 import type { Received, ReceivedResult } from '../fake-hq.js';
 import { awaitResults, sleep, waitForState } from './setup.js';
+import { LEGACY_RESULT_KEYS, LEGACY_STATUS_KEYS } from './legacy-hq.js';
 import type { ConformanceWorld } from './world.js';
 
 const SECONDS = '(\\d+(?:\\.\\d+)?) seconds?';
@@ -951,5 +952,179 @@ Then(
         `the tear-downs to run at the stop: a mark from the "tear_down_mark" fixture's tear-down for each of the ${canons} canons, made after the stop (spec 10.6)`,
         `${after - before} mark(s) made after the stop (${before} before it), by the time the turret said "ready"`,
       );
+  },
+);
+
+Then(
+  'verify the invalid advertisements changed neither the state nor the extensions in effect',
+  async function (this: ConformanceWorld) {
+    await sleep(300); // results a multi-socket turret sent just before its status
+    const hq = this.requireHq();
+    const start = this.sentAt('start');
+    const stop = this.sentAt('stop');
+    const bad = this.invalidAdvertAt;
+    if (bad === undefined) throw new Error('the scenario sent no invalid advertisement');
+    const before = hq.results(start).filter((r) => r.at < bad);
+    const after = hq.results(bad);
+    const firing = after.filter((r) => r.at < stop);
+    // The state: still running, firing on until the stop.
+    if (firing.length === 0)
+      this.fail(
+        this.clause,
+        'the turret to go on firing after the invalid advertisements, until the stop (its state unchanged)',
+        `no result between them and the stop.\n${this.lastFrames(3, bad)}${this.exitNote()}`,
+      );
+    const notRunning = hq.statuses(bad).find((s) => s.at < stop && s.status.status !== 'running');
+    if (notRunning)
+      this.fail(
+        this.clause,
+        'every status between the invalid advertisements and the stop to say "running" (its state unchanged)',
+        showFrame(notRunning.frame, this.origin),
+      );
+    // The extensions: what the results and statuses carried before, they carry after.
+    const wasBatched = before.length > 0 && before.every((r) => r.encoding !== 'single');
+    const hadSeq = before.some((r) => r.result.seq !== null);
+    const had1x = before.some((r) => r.result.uuid !== null);
+    for (const r of after) {
+      const lost = [
+        wasBatched && r.encoding === 'single' ? 'batch (a single result)' : '',
+        hadSeq && r.result.seq === null ? 'accounting (no seq)' : '',
+        had1x && r.result.uuid === null ? 'protocol 1.x (no uuid)' : '',
+      ].filter((x) => x !== '');
+      if (lost.length > 0)
+        this.fail(
+          this.clause,
+          `results after the invalid advertisements as before them (${[wasBatched ? 'batched' : '', hadSeq ? 'with seq' : '', had1x ? 'with uuid' : ''].filter((x) => x).join(', ')})`,
+          `out of effect: ${lost.join(', ')}, in ${showFrame(r.frame, this.origin)}`,
+        );
+    }
+    const statuses1x = hq.received.some((r) => {
+      const j = r.json as Record<string, unknown> | undefined;
+      return (
+        r.at >= this.readyAt &&
+        r.at < bad &&
+        j &&
+        typeof j === 'object' &&
+        typeof j.status === 'string' &&
+        typeof j.protocol === 'string'
+      );
+    });
+    if (statuses1x) {
+      const legacy = hq
+        .statuses(bad)
+        .find((s) => (s.frame.json as Record<string, unknown>).protocol === undefined);
+      if (legacy)
+        this.fail(
+          this.clause,
+          'statuses after the invalid advertisements to carry protocol and capabilities, as before them',
+          showFrame(legacy.frame, this.origin),
+        );
+    }
+    if (!hadSeq) return;
+    // accounting stayed in effect: seq from 0 without gaps over the whole start, and results_sent.
+    const results = hq.results(start);
+    const seqs = results.map((r) => r.result.seq ?? -1).sort((a, b) => a - b);
+    const gap = seqs.findIndex((s, i) => s !== i);
+    if (gap >= 0)
+      this.fail(
+        this.clause,
+        `seq 0..${seqs.length - 1} without gaps over the whole start (accounting still in effect)`,
+        `after sorting the ${seqs.length} seqs received, position ${gap} holds ${seqs[gap]}`,
+      );
+    const ready = hq
+      .statuses(stop)
+      .filter((s) => s.status.status === 'ready')
+      .at(-1);
+    if (ready && ready.status.results_sent !== results.length)
+      this.fail(
+        this.clause,
+        `results_sent = ${results.length}, the results received since the start (accounting still in effect)`,
+        `results_sent = ${String(ready.status.results_sent)} in ${showFrame(ready.frame, this.origin)}`,
+      );
+  },
+);
+
+Then(
+  /^verify every status after the stop until the last result says "running"$/,
+  async function (this: ConformanceWorld) {
+    await sleep(300); // results a multi-socket turret sent just before its status
+    const hq = this.requireHq();
+    const stop = this.sentAt('stop');
+    // Every canon was mid-transaction of the 1 s "slow" fixture at the stop (4.3.3): wait for their
+    // results, which a turret that said "ready" too early sends after it (bounded: 1 s + 1 s + slack).
+    const canons = this.config?.canons ?? 1;
+    await hq.waitUntil(
+      () => hq.results(stop).length >= canons,
+      Math.max(0, stop + 2000 + this.slackMs - performance.now()),
+    );
+    const last = hq.results(this.sentAt('start')).at(-1);
+    if (!last) this.fail(this.clause, 'results to check', `none arrived.\n${this.lastFrames()}`);
+    if (last.at < stop) this.log('no result arrived after the stop');
+    const early = hq.statuses(stop).find((s) => s.at < last.at && s.status.status !== 'running');
+    if (early)
+      this.fail(
+        this.clause,
+        `every status until the last result of the stopped run (+${secs(last.at - this.origin)}) to say "running": the canons of the 1 s "slow" fixture were still finishing`,
+        `${showFrame(early.frame, this.origin)}, then the result ${showFrame(last.frame, this.origin)}`,
+      );
+    const running = hq.statuses(stop).filter((s) => s.at < last.at).length;
+    this.log(`${running} status(es) said "running" between the stop and the last result`);
+  },
+);
+
+Then(
+  /^verify no result carries the custom timer "([a-z_0-9]+)", and every one succeeded$/,
+  function (this: ConformanceWorld, timer: string) {
+    const results = this.requireHq().results(this.sentAt('start'));
+    if (results.length === 0)
+      this.fail(this.clause, 'results to check', `none arrived.\n${this.lastFrames()}`);
+    for (const r of results) {
+      if (timer in r.result.custom_timers)
+        this.fail(
+          this.clause,
+          `the context {} in every transaction: no timer "${timer}" (the "echo_context" fixture names its timer after the context's marker, spec 10.4)`,
+          `the old context is still handed over: ${showFrame(r.frame, this.origin)}`,
+        );
+      if (r.result.error !== '')
+        this.fail(
+          this.clause,
+          'the context {} in every transaction: the "echo_context" fixture succeeds with it (spec 10.4)',
+          `a failed transaction: ${showFrame(r.frame, this.origin)}`,
+        );
+    }
+  },
+);
+
+Then(
+  "verify the turret spoke as section 12 says since then: single JSON results, every frame with exactly the keys OCT 0.4's HQ stores",
+  async function (this: ConformanceWorld) {
+    await sleep(300);
+    const hq = this.requireHq();
+    const since = this.plainSince;
+    if (since === undefined) throw new Error('the HQ never stopped advertising');
+    let results = 0;
+    for (const r of hq.received.filter((x) => x.at >= since)) {
+      const j = r.json as Record<string, unknown> | undefined;
+      if (r.raw[0] === 0x01 || !j || typeof j !== 'object' || Array.isArray(j) || Array.isArray(j.results))
+        this.fail(
+          this.clause,
+          'single JSON results and statuses, no batch (every extension out of effect)',
+          showFrame(r, this.origin),
+        );
+      const isStatus = 'status' in j;
+      const wanted = isStatus ? LEGACY_STATUS_KEYS : LEGACY_RESULT_KEYS;
+      const keys = Object.keys(j).sort();
+      const extra = keys.filter((k) => !wanted.includes(k));
+      const missing = wanted.filter((k) => !keys.includes(k));
+      if (extra.length > 0 || missing.length > 0)
+        this.fail(
+          this.clause,
+          `after a status_request with msg null, the dialect of section 12: a ${isStatus ? 'status' : 'result'} with exactly the keys ${wanted.join(', ')} (${isStatus ? '12.1' : '12.2'})`,
+          `${extra.length > 0 ? `keys it should not have: ${extra.join(', ')}` : ''}${extra.length > 0 && missing.length > 0 ? '; ' : ''}${missing.length > 0 ? `missing: ${missing.join(', ')}` : ''}\nin ${showFrame(r, this.origin)}`,
+        );
+      if (!isStatus) results++;
+    }
+    if (results === 0)
+      this.fail(this.clause, 'results to check', `no result arrived since then.\n${this.lastFrames()}`);
   },
 );

@@ -73,6 +73,10 @@ export class ConformanceWorld extends World<KitParameters> {
   readyAt = 0;
   /** tear_down_mark: the marks already made when the stop was sent (spec 10.6). */
   marksAtStop: number | undefined;
+  /** 4.1.1: when the first status_request with an invalid advertisement was sent. */
+  invalidAdvertAt: number | undefined;
+  /** 8.15: arrival of the turret's answer to the second status_request with msg null. */
+  plainSince: number | undefined;
   /** The clauses this scenario checks (from its @clause- tags), e.g. "4.3, 6.1". */
   clause = '?';
 

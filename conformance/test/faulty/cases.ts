@@ -117,6 +117,10 @@ export const FAULTS: [fault: string, clause: string, what: string, only?: string
     { tags: '@clause-4.2 or @clause-5.3 or @clause-5.4', notFailed: ['4.2', '5.4'], maxSeconds: 60 },
   ],
   ['no-teardown', '4.3.2', 'runs no tear-down at a stop'],
+  ['bad-advert-legacy', '4.1.1', 'takes an invalid advertisement for an HQ advertising nothing'],
+  ['ready-while-stopping', '4.3.5', 'says ready at a stop while its canons still finish'],
+  ['context-needs-msg', '4.5.3', 'keeps the old context on a set_transaction_context without msg'],
+  ['sticky-extensions', '8.15', 'keeps its extensions after a status_request with msg null'],
   ['only-cannons', '9.1', 'reads only the legacy spelling cannons', ['with canons spelled "canons"']],
   [
     'curve-no-reconnect',

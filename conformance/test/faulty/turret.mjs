@@ -291,6 +291,12 @@ for await (const [frame] of sub) {
   const decoded = decodeCommand(frame);
   if (!decoded.ok) {
     if (fault === 'die-on-malformed') process.exit(3);
+    if (fault === 'bad-advert-legacy' && /^ \{"command":"status_request"/.test(String(frame))) {
+      // Takes an invalid advertisement (e.g. protocol "2.0") for an HQ advertising nothing (spec 4.1.1).
+      hqCaps = [];
+      modern = false;
+      status();
+    }
     continue;
   }
   const { topic, command, known } = decoded.value;
@@ -308,8 +314,10 @@ for await (const [frame] of sub) {
       const msg = command.msg;
       if (msg === null || msg === undefined) {
         // A legacy HQ (spec 8.15): every extension out of effect, and its dialect (section 12).
-        hqCaps = [];
-        modern = false;
+        if (fault !== 'sticky-extensions') {
+          hqCaps = [];
+          modern = false;
+        }
       } else if (
         !legacy &&
         typeof msg === 'object' &&
@@ -356,7 +364,9 @@ for await (const [frame] of sub) {
         process.exit(1);
       }
       stops += 1;
-      await stop();
+      if (fault === 'ready-while-stopping' && firing) state = 'ready';
+      // Canons finish in the background: statuses meanwhile say running (spec 4.3.5, 4.1).
+      void stop().then(() => status());
       break;
     case 'kill':
       clearInterval(heartbeat);
@@ -366,7 +376,8 @@ for await (const [frame] of sub) {
       process.exit(1);
       break;
     case 'set_transaction_context':
-      context = command.msg;
+      // Without msg, the context becomes {} (spec 4.5.3).
+      if (command.msg !== undefined || fault !== 'context-needs-msg') context = command.msg ?? {};
       break;
   }
   status();
