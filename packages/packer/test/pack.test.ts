@@ -68,6 +68,7 @@ void describe('packTurrets', () => {
       think_time: 0.5,
       workers: 1,
       hq_timeout: 30,
+      transaction_timeout: 60,
     });
     // The file turret names its script relative to its own directory (turrets/../v_user.js).
     const checkout = entryJson(await readArchive(archives[1] ?? ''), 'turret.json');
