@@ -111,6 +111,19 @@ Feature: 4. Commands
     And the HQ asks with status_request every 0.25 seconds until a "ready" status, within 10 seconds
     Then verify every status after the stop until the last result says "running"
 
+  @clause-4.3.6 @should
+  Scenario: canons abandoned after the stop's grace time are counted in canons_abandoned
+    Spec 4.3.6 (SHOULD): "A protocol 1.x turret that abandons canons after the stop's grace time (their transaction still running, its result never sent) SHOULD say how many in `canons_abandoned` of its statuses after that stop, until its next `start`."
+    Given the fixtures name a "hang" script, or this is not tested
+    And a ready turret with 2 canons and the "hang" fixture
+    When the HQ broadcasts "start"
+    And the turret fires for 1 second
+    And the HQ broadcasts "stop"
+    And the HQ waits for a "ready" status within 10 seconds
+    And the turret is judged as a protocol 1.x turret, unless it is a legacy one
+    Then verify a status_request is answered within 1 second with status "ready"
+    And verify every status since the stop that does not say running has canons_abandoned 2
+
   @clause-4.4 @clause-4.4.2 @must
   Scenario: kill while ready
     Spec 4.4 (MUST): "On `kill` a turret MUST send a `killed` status."

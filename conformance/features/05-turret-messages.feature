@@ -65,3 +65,13 @@ Feature: 5. Turret messages
     Given a running turret with 1 canon and the "succeed_with_timer" fixture
     When the turret fires for 1 second
     Then verify epochs have sub-second precision and elapsed grows with the HQ's clock
+
+  @clause-5.3.2 @should
+  Scenario: a failed setup is reported as a result marked setup_failed
+    Spec 5.3.2 (SHOULD): "A turret that reports a canon's failed setup (the step its scripts may run once per canon before the first transaction) as a result SHOULD mark it `setup_failed: true`, with the reason in `error`, to an HQ that advertised protocol 1.x; an HQ counts such results apart from transactions and leaves them out of latency statistics."
+    Given the fixtures name a "fail_setup" script, or this is not tested
+    And a ready turret with 1 canon and the "fail_setup" fixture
+    When the HQ broadcasts "start"
+    And the turret fires for 2 seconds
+    And the turret is judged as a protocol 1.x turret, unless it is a legacy one
+    Then verify every result reporting the failed setup is marked setup_failed, with the reason in error

@@ -15,10 +15,6 @@ export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '5.6': 'about receivers: the legacy forms an HQ accepts',
   '7.3': 'about the HQ: which statuses and results it attributes to a turret',
   '7.4': 'about the HQ: when it believes an aborted or killed status',
-  '4.3.6':
-    "not yet checked by the kit: no fixture keeps a transaction running past a turret's stop grace time",
-  '5.3.2':
-    'not yet checked by the kit: no fixture has a setup step that fails (setup is not in every turret language); its second half is about the HQ',
   '7.5': "about the HQ: how it reports results stored beyond a turret's count",
   '8.2.1': 'about the HQ: its advertisement in every status_request (the kit plays that part)',
   '8.6.1': 'about the HQ: it takes results_sent only from a status that does not say running',
@@ -39,6 +35,8 @@ export const NOT_TURRET_OBSERVABLE: Readonly<Record<string, string>> = {
   '10.4': 'defines a fixture the turret author writes; used by the scenario of 4.5',
   '10.5': 'defines a fixture the turret author writes; used by the scenario of 7.2',
   '10.6': 'defines a fixture the turret author writes; used by the scenario of 4.3.2',
+  '10.7': 'defines a fixture the turret author writes; used by the scenario of 4.3.6',
+  '10.8': 'defines a fixture the turret author writes; used by the scenario of 5.3.2',
   '11.1': 'about the HQ: its CURVE server sockets and its ZAP handler (the kit plays that part with --curve)',
   '11.2': 'about the HQ: refusing peers that do not speak CURVE, and saying so',
 };

@@ -13,20 +13,23 @@ export const FIXTURES = {
   echo_context: '10.4',
   fail_to_load: '10.5',
   tear_down_mark: '10.6',
+  hang: '10.7',
+  fail_setup: '10.8',
 } as const;
 
 /**
  * Fixtures a fixtures.json may leave out (added after the first five): the scenarios that need one
  * are then reported not tested.
  */
-export const OPTIONAL_FIXTURES: readonly FixtureName[] = ['tear_down_mark'];
+export const OPTIONAL_FIXTURES = ['tear_down_mark', 'hang', 'fail_setup'] as const;
 
 export type FixtureName = keyof typeof FIXTURES;
 
 /** Absolute script path for every fixture behaviour (the optional ones when given). */
-export type Fixtures = Record<Exclude<FixtureName, 'tear_down_mark'>, string> & {
-  tear_down_mark?: string;
-};
+export type Fixtures = Record<Exclude<FixtureName, OptionalFixture>, string> &
+  Partial<Record<OptionalFixture, string>>;
+
+type OptionalFixture = (typeof OPTIONAL_FIXTURES)[number];
 
 /** A user mistake in fixtures.json: one line naming the file and key. */
 export class FixturesError extends Error {
@@ -59,7 +62,7 @@ export function loadFixtures(file: string): Fixtures {
   const out: Partial<Fixtures> = {};
   for (const [name, clause] of Object.entries(FIXTURES) as [FixtureName, string][]) {
     const value = map[name];
-    if (value === undefined && OPTIONAL_FIXTURES.includes(name)) continue;
+    if (value === undefined && (OPTIONAL_FIXTURES as readonly string[]).includes(name)) continue;
     if (typeof value !== 'string' || value === '') {
       throw new FixturesError(
         `${path}: key "${name}" must be the path of the fixture script (spec ${clause})`,

@@ -149,9 +149,30 @@ class Turret:
     def canon(self, index):
         if self.stop_event.wait(index * self.rampup / max(self.canons, 1)):
             return
-        txn = self.transaction_class(self.config, self.context)
-        if hasattr(txn, "setup"):
-            txn.setup()
+        txn = None
+        while txn is None:
+            txn = self.transaction_class(self.config, self.context)
+            started = time.monotonic()
+            epoch = time.time()
+            try:
+                if hasattr(txn, "setup"):
+                    txn.setup()
+            except Exception as e:  # spec 5.3.2: reported apart from transactions, then retried
+                result = {
+                    "turret_name": self.name,
+                    "elapsed": started - self.t0,
+                    "epoch": epoch,
+                    "scriptrun_time": time.monotonic() - started,
+                    "error": "setup: %s: %s" % (type(e).__name__, e),
+                    "custom_timers": {},
+                }
+                if self.modern:  # spec 5.3; none under a legacy HQ (12.2)
+                    result["uuid"] = self.uuid
+                    result["setup_failed"] = True
+                self.send(result)
+                txn = None
+                if self.stop_event.wait(1.0):
+                    return
         while not self.stop_event.is_set():
             txn.custom_timers = {}
             started = time.monotonic()

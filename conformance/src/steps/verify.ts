@@ -1128,3 +1128,49 @@ Then(
       this.fail(this.clause, 'results to check', `no result arrived since then.\n${this.lastFrames()}`);
   },
 );
+
+Then(
+  /^verify every status since the stop that does not say running has canons_abandoned (\d+)$/,
+  function (this: ConformanceWorld, n: string) {
+    const stop = this.sentAt('stop');
+    const stopped = this.requireHq()
+      .statuses(stop)
+      .filter((s) => s.status.status !== 'running');
+    if (stopped.length === 0)
+      this.fail(this.clause, 'a status after the stop', `none.\n${this.lastFrames(3, stop)}`);
+    for (const s of stopped) {
+      const got = (s.frame.json as Record<string, unknown>).canons_abandoned;
+      if (got !== Number(n))
+        this.fail(
+          this.clause,
+          `"canons_abandoned": ${n} in every status after the stop: the ${n} canons' transactions of the "hang" fixture never end (spec 10.7), so they were abandoned after the grace time`,
+          `${got === undefined ? 'no canons_abandoned' : `canons_abandoned ${JSON.stringify(got)}`} in ${showFrame(s.frame, this.origin)}`,
+        );
+    }
+  },
+);
+
+Then(
+  'verify every result reporting the failed setup is marked setup_failed, with the reason in error',
+  function (this: ConformanceWorld) {
+    // The "fail_setup" fixture's transaction is never reached (spec 10.8): a result with an error, or
+    // marked setup_failed, reports the failed setup.
+    const results = this.requireHq()
+      .results(this.sentAt('start'))
+      .filter((r) => r.result.error !== '' || r.result.setup_failed === true);
+    if (results.length === 0) {
+      this.notApplicable('the turret does not report a failed setup as a result');
+      return 'skipped';
+    }
+    for (const r of results) {
+      if (r.result.setup_failed !== true || !r.result.error.includes('fixture setup failure'))
+        this.fail(
+          this.clause,
+          'a result reporting the failed setup of the "fail_setup" fixture to carry "setup_failed": true and the reason (its text contains "fixture setup failure", spec 10.8) in error',
+          showFrame(r.frame, this.origin),
+        );
+    }
+    this.log(`${results.length} result(s) reported the failed setup`);
+    return undefined;
+  },
+);

@@ -37,6 +37,9 @@ let resultsSent = null;
 let wrapped = 0;
 let modern = false; // speaks protocol 1.x once an HQ advertised it (spec 8.15, section 12)
 let stops = 0;
+let canonsAbandoned = 0; // at the last stop (spec 4.3.6)
+// Canons get this long to finish their transaction after a stop, then are abandoned (spec 4.3.6).
+const STOP_GRACE_MS = 5000;
 let emitted = 0;
 
 if (fault === 'need-hq')
@@ -139,6 +142,8 @@ function status(word = state) {
   if (resultsSent !== null && both('accounting'))
     m.results_sent = fault === 'seq-gap' ? resultsSent + 1 : resultsSent;
   if (both('session') && runId !== null && fault !== 'no-run-id') m.run_id = runId;
+  if (canonsAbandoned > 0 && word !== 'running' && fault !== 'no-canons-abandoned')
+    m.canons_abandoned = canonsAbandoned;
   const text = JSON.stringify(m);
   send(fault === 'array-status' && resultsSent !== null && !wrapped++ ? `[${text}]` : text);
 }
@@ -187,6 +192,7 @@ setInterval(() => {
 // Firing
 let firing = null; // { t0, seq, buffer, canonsDone: Promise[] , stopped }
 function emit(run, result) {
+  if (run.closed) return; // an abandoned canon's late result (spec 4.3.6)
   if (both('accounting')) result.seq = fault === 'seq-gap' && run.seq === 3 ? ++run.seq : run.seq;
   run.seq += 1;
   run.sent += 1;
@@ -222,7 +228,23 @@ async function canon(run, i) {
   await new Promise((r) => setTimeout(r, stagger));
   while (!run.stopped) {
     const txn = new Transaction(config, fault === 'no-context' ? {} : context);
-    await txn.setup?.();
+    const t = performance.now();
+    try {
+      await txn.setup?.();
+    } catch (e) {
+      // A failed setup is reported as a result apart from transactions, then retried (spec 5.3.2).
+      const result = {
+        elapsed: (t - run.t0) / 1000,
+        epoch: Date.now() / 1000,
+        scriptrun_time: (performance.now() - t) / 1000,
+        error: `setup: ${String(e?.message ?? e)}`,
+        custom_timers: {},
+      };
+      if (modern && fault !== 'no-setup-failed') result.setup_failed = true;
+      emit(run, result);
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
     while (!run.stopped) {
       txn.customTimers = {};
       const t = performance.now();
@@ -269,16 +291,24 @@ function start(id = null) {
   runId = id;
   const run = { t0: performance.now(), seq: 0, sent: 0, buffer: [], stopped: false };
   run.timer = setInterval(() => flush(run), 100);
-  run.done = Promise.all(Array.from({ length: canons }, (_, i) => canon(run, i)));
+  run.finished = 0;
+  run.done = Promise.all(
+    Array.from({ length: canons }, (_, i) => canon(run, i).finally(() => run.finished++)),
+  );
   firing = run;
   resultsSent = null;
+  canonsAbandoned = 0;
   state = fault === 'stays-ready' ? 'ready' : 'running';
 }
 async function stop() {
   const run = firing;
   if (!run) return;
   run.stopped = true;
-  await run.done;
+  let grace;
+  await Promise.race([run.done, new Promise((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
+  clearTimeout(grace);
+  run.closed = true;
+  canonsAbandoned = canons - run.finished;
   clearInterval(run.timer);
   flush(run);
   resultsSent = run.sent;
