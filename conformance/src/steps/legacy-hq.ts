@@ -23,6 +23,26 @@ export const LEGACY_RESULT_KEYS = [
   'turret_name',
 ];
 
+/**
+ * A frame's JSON against OCT 0.4's key sets (spec 12.1, 12.2): the set that applies, and what breaks
+ * it (`extraLabel` names the keys too many), or null when it has exactly those keys.
+ */
+export function legacyKeys(
+  j: Record<string, unknown>,
+  extraLabel: string,
+): { isStatus: boolean; wanted: readonly string[]; problem: string | null } {
+  const isStatus = 'status' in j;
+  const wanted = isStatus ? LEGACY_STATUS_KEYS : LEGACY_RESULT_KEYS;
+  const keys = Object.keys(j).sort();
+  const extra = keys.filter((k) => !wanted.includes(k));
+  const missing = wanted.filter((k) => !keys.includes(k));
+  const problems = [
+    ...(extra.length > 0 ? [`${extraLabel}: ${extra.join(', ')}`] : []),
+    ...(missing.length > 0 ? [`missing: ${missing.join(', ')}`] : []),
+  ];
+  return { isStatus, wanted, problem: problems.length > 0 ? problems.join('; ') : null };
+}
+
 Given("the HQ is OCT 0.4's, which never advertises", function (this: ConformanceWorld) {
   // Its status_request has msg null: no capability, and the world's switch for an HQ that advertises
   // no protocol either (hqAdvertises, where the world has it).
@@ -128,16 +148,12 @@ Then("verify every frame has exactly the keys OCT 0.4's HQ stores", function (th
         "every frame one JSON object (OCT 0.4's HQ reads each with recv_json)",
         showFrame(r, this.origin),
       );
-    const isStatus = 'status' in j;
-    const wanted = isStatus ? LEGACY_STATUS_KEYS : LEGACY_RESULT_KEYS;
-    const keys = Object.keys(j).sort();
-    const extra = keys.filter((k) => !wanted.includes(k));
-    const missing = wanted.filter((k) => !keys.includes(k));
-    if (extra.length > 0 || missing.length > 0)
+    const { isStatus, wanted, problem } = legacyKeys(j, 'keys it has no column for');
+    if (problem !== null)
       this.fail(
         isStatus ? '12.1' : '12.2',
         `a ${isStatus ? 'status' : 'result'} with exactly the keys ${wanted.join(', ')} (the columns of OCT 0.4's ${isStatus ? 'turret' : 'result'} table)`,
-        `${extra.length > 0 ? `keys it has no column for: ${extra.join(', ')}` : ''}${extra.length > 0 && missing.length > 0 ? '; ' : ''}${missing.length > 0 ? `missing: ${missing.join(', ')}` : ''}\nin ${showFrame(r, this.origin)}`,
+        `${problem}\nin ${showFrame(r, this.origin)}`,
       );
     if (isStatus) statuses++;
     else results++;

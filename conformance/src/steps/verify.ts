@@ -8,7 +8,7 @@ import { validateResult, validateStatus } from '@oct/protocol';
 import { secs, showFrame } from '../evidence.js';
 import type { Received, ReceivedResult } from '../fake-hq.js';
 import { awaitResults, sleep, waitForState } from './setup.js';
-import { LEGACY_RESULT_KEYS, LEGACY_STATUS_KEYS } from './legacy-hq.js';
+import { legacyKeys } from './legacy-hq.js';
 import type { ConformanceWorld } from './world.js';
 
 const SECONDS = '(\\d+(?:\\.\\d+)?) seconds?';
@@ -1111,16 +1111,12 @@ Then(
           'single JSON results and statuses, no batch (every extension out of effect)',
           showFrame(r, this.origin),
         );
-      const isStatus = 'status' in j;
-      const wanted = isStatus ? LEGACY_STATUS_KEYS : LEGACY_RESULT_KEYS;
-      const keys = Object.keys(j).sort();
-      const extra = keys.filter((k) => !wanted.includes(k));
-      const missing = wanted.filter((k) => !keys.includes(k));
-      if (extra.length > 0 || missing.length > 0)
+      const { isStatus, wanted, problem } = legacyKeys(j, 'keys it should not have');
+      if (problem !== null)
         this.fail(
           this.clause,
           `after a status_request with msg null, the dialect of section 12: a ${isStatus ? 'status' : 'result'} with exactly the keys ${wanted.join(', ')} (${isStatus ? '12.1' : '12.2'})`,
-          `${extra.length > 0 ? `keys it should not have: ${extra.join(', ')}` : ''}${extra.length > 0 && missing.length > 0 ? '; ' : ''}${missing.length > 0 ? `missing: ${missing.join(', ')}` : ''}\nin ${showFrame(r, this.origin)}`,
+          `${problem}\nin ${showFrame(r, this.origin)}`,
         );
       if (!isStatus) results++;
     }
