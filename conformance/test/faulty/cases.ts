@@ -121,6 +121,12 @@ export const FAULTS: [fault: string, clause: string, what: string, only?: string
   ['ready-while-stopping', '4.3.5', 'says ready at a stop while its canons still finish'],
   ['context-needs-msg', '4.5.3', 'keeps the old context on a set_transaction_context without msg'],
   ['sticky-extensions', '8.15', 'keeps its extensions after a status_request with msg null'],
+  [
+    'modern-before-advert',
+    '12.1',
+    'sends 1.x statuses (canons, protocol, capabilities) to an HQ that never advertised (SHOULD)',
+  ],
+  ['uuid-before-advert', '12.2', 'puts uuid in its results before any HQ advertised 1.x (SHOULD)'],
   ['no-canons-abandoned', '4.3.6', 'does not say how many canons it abandoned at a stop (SHOULD)'],
   ['no-setup-failed', '5.3.2', 'reports a failed setup without setup_failed (SHOULD)'],
   ['only-cannons', '9.1', 'reads only the legacy spelling cannons', ['with canons spelled "canons"']],

@@ -115,7 +115,7 @@ const both = (cap) => capabilities.includes(cap) && (hqCaps.includes(cap) || fau
 function status(word = state) {
   if (fault === 'no-status') return;
   if (fault === 'bad-word' && word === 'running') word = 'busy';
-  if (!modern) {
+  if (!modern && fault !== 'modern-before-advert') {
     // spec 12.1: until an HQ advertised protocol 1.x, exactly the keys OCT 0.4's HQ stores.
     const old = {
       turret: config.name,
@@ -201,7 +201,7 @@ function emit(run, result) {
     const text = JSON.stringify(
       legacy
         ? result
-        : modern
+        : modern || fault === 'uuid-before-advert'
           ? { turret_name: config.name, uuid, ...result }
           : { ...result, turret_name: config.name },
     );
