@@ -139,6 +139,7 @@ void describe('oct run thresholds', () => {
     const html = readFileSync(join(summaryPath(res.stdout), '..', 'report.html'), 'utf8');
     assert.ok(html.indexOf('id="thresholds"') < html.indexOf('id="summary"'), 'thresholds come first');
     assert.match(html, /data-testid="thresholds-failed">✗ 2 of 3 thresholds failed/);
+    assert.match(html, /<nav class="wrap"><a href="#thresholds">Thresholds<\/a><a href="#summary">/);
     assert.deepEqual(
       [...html.matchAll(/data-testid="threshold" data-passed="(\w+)"/g)].map((m) => m[1]),
       ['true', 'false', 'false'],

@@ -319,6 +319,7 @@ export function renderHtml(model: ReportModel, generatedAt: Date): string {
   const title = s.project ? `${s.project} – OCT report` : 'OCT report';
   const t0 = model.series[0]?.intervals[0]?.start ?? s.started_at ?? 0;
   const nav = [
+    ...(s.thresholds.length > 0 ? [['thresholds', 'Thresholds']] : []),
     ['summary', 'Summary'],
     ['workload', 'Workload'],
     ...(s.rejects ? [['rejects', 'Rejects']] : []),
