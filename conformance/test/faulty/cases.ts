@@ -15,6 +15,11 @@ interface FaultRun {
   notFailed?: string[];
   /** The run must take at most this long (fail fast). */
   maxSeconds?: number;
+  /**
+   * Ends of names of scenarios that may fail or pass besides `only`: the fault shows there only when
+   * a race outside the turret's code goes one way.
+   */
+  mayFail?: string[];
 }
 
 /**
@@ -134,7 +139,10 @@ export const FAULTS: [fault: string, clause: string, what: string, only?: string
     'curve-no-reconnect',
     '11.5',
     'leaves reconnecting to ZeroMQ, which gives up after a plain HQ or a ZAP refusal (curve)',
-    ['joins the CURVE HQ that takes over its ports', 'joins the HQ that admits it'],
+    ['joins the HQ that admits it'],
+    // Facing a plain HQ, libzmq gives up only when it reads the HQ's greeting before the HQ closes the
+    // connection; when the close wins it reconnects by itself, and the turret joins (seen once in CI).
+    { mayFail: ['joins the CURVE HQ that takes over its ports'] },
   ],
 ];
 
@@ -177,7 +185,9 @@ export function faultTests(offset: number): void {
         'the summary names the clause',
       );
       if (only) {
-        const failing = verdict.scenarios.filter((s) => s.status === 'failed').map((s) => s.name);
+        const failing = verdict.scenarios
+          .filter((s) => s.status === 'failed' && !(how.mayFail ?? []).some((end) => s.name.endsWith(end)))
+          .map((s) => s.name);
         const expected = verdict.scenarios
           .filter((s) => only.some((end) => s.name.endsWith(end)))
           .map((s) => s.name);
